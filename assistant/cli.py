@@ -1,0 +1,174 @@
+"""The ``factdesk`` command line: each command is a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from . import __version__
+from .errors import ConfigError, FactdeskError, UserInputError
+from .ingest import ingest as run_ingest
+from .llm import LLM
+from .report import hit_record, ingest_json, show_hits, show_ingest, show_verdict, usage_line, verdict_json
+from .settings import Settings, load_settings
+from .store import Store, quiet_chroma
+from .verify import clean_claim
+from .verify import verify as run_verify
+
+app = typer.Typer(
+    name="factdesk",
+    help="Check claims against your own article collection, with quotes you can trace.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show each source's reasoning and the LLM usage.")]
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"invalid setting FACTDESK_{where.upper()}: {first['msg']}") from None
+
+
+def _store(settings: Settings) -> Store:
+    quiet_chroma()
+    return Store(settings)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"factdesk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """factdesk: a fact-checking assistant that runs offline on an embedded model."""
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or URLs (.txt, .md, .html, .jsonl).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Add articles to the store; unchanged articles are skipped without re-embedding."""
+    settings = _settings()
+    store = _store(settings)
+    if as_json:
+        summary = run_ingest(paths, store)
+    else:
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("embedding chunks", total=None)
+            summary = run_ingest(paths, store, lambda done, total: progress.update(task, completed=done, total=total))
+    for failure in summary.failures:
+        err.print(f"skipped {failure.source}: {failure.reason}", highlight=False)
+    if as_json:
+        print(ingest_json(summary, store))
+    else:
+        show_ingest(out, summary, store)
+    named_files = {p for p in paths if os.path.isfile(p)}
+    if summary.failures and (
+        not summary.added and not summary.unchanged
+        or any(f.source.split(" line ")[0] in named_files for f in summary.failures)
+    ):
+        raise typer.Exit(UserInputError.exit_code)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many passages.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the stored passages nearest to a query, with their sources."""
+    if not query.strip():
+        raise UserInputError("the query is empty")
+    settings = _settings()
+    store = _store(settings)
+    records = [hit_record(store, h) for h in store.query(query, limit)]
+    if as_json:
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    elif not records:
+        out.print("No passages stored yet: run `factdesk ingest PATH` first.")
+    else:
+        show_hits(out, records)
+
+
+@app.command()
+def verify(
+    claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
+    claim = clean_claim(claim)
+    settings = _settings()
+    store = _store(settings)
+    if store.counts()[0] == 0:
+        raise UserInputError(f"no articles are stored in {settings.home}: run `factdesk ingest PATH` first")
+    llm = LLM(settings)
+    try:
+        verdict = run_verify(claim, store, llm, settings)
+    finally:
+        llm.close()
+    if as_json:
+        print(verdict_json(verdict))
+    else:
+        show_verdict(out, verdict, verbose)
+        if not verbose:
+            out.print(f"[dim]{usage_line(verdict.usage)}; {verdict.seconds:.1f} s[/]")
+
+
+@app.command()
+def articles(as_json: JsonOpt = False) -> None:
+    """List the stored articles."""
+    store = _store(_settings())
+    rows = [
+        {"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "chars": len(a.text),
+         "fictional": a.fictional, "source": a.source}
+        for a in store.articles()
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        out.print(f"{r['id']}  {r['published'] or '----------'}  {r['outlet'] or '?'}: {r['title']}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: our errors become one line on stderr and a documented exit code."""
+    try:
+        app()
+    except FactdeskError as exc:
+        err.print(f"error: {exc.message}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("FACTDESK_DEBUG"):
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc} (FACTDESK_DEBUG=1 shows the traceback)")
+        sys.exit(70)

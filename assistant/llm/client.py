@@ -1,0 +1,142 @@
+"""One client for every model call: openai SDK + instructor, over a transport chain.
+
+    openai.OpenAI -> RecordingTransport -> RetryTransport -> HTTP or EmbeddedTransport
+
+Callers ask for a pydantic model back; the chain handles recording, replay,
+retries and usage, and every failure leaves as a :class:`ModelError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+import instructor
+from instructor.core import InstructorRetryException
+import openai
+from pydantic import BaseModel
+
+from ..errors import ConfigError, FactdeskError, ModelError
+from ..settings import Settings
+from .embedded import EmbeddedTransport
+from .recorder import RecordingTransport
+from .retry import RetryTransport
+from .usage import Usage
+
+T = TypeVar("T", bound=BaseModel)
+EMBEDDED_URL = "http://embedded.invalid/v1"
+_MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+}
+
+
+def _root_cause(exc: BaseException) -> FactdeskError | None:
+    """Our own error, if one is buried under the SDK's or instructor's wrappers."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, FactdeskError):
+            return current
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+    return None
+
+
+class LLM:
+    """The seam: build once per command, call :meth:`structured`, read :attr:`usage`."""
+
+    def __init__(self, settings: Settings, inner: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        if settings.record_mode == "replay":
+            base: httpx.BaseTransport | None = None
+        else:
+            base = inner or (EmbeddedTransport(settings) if settings.embedded else httpx.HTTPTransport())
+            base = RetryTransport(base, settings.max_retries, settings.max_retry_wait)
+        self.transport = RecordingTransport(settings.record_mode, settings.recordings_dir, base)
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+        self.base_url = settings.base_url or EMBEDDED_URL
+        self.openai = openai.OpenAI(
+            api_key=key,
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=settings.timeout,
+            http_client=httpx.Client(transport=self.transport, timeout=settings.timeout),
+        )
+        self.client = instructor.from_openai(self.openai, mode=_MODES[settings.structured_mode])
+
+    @property
+    def usage(self) -> Usage:
+        return self.transport.usage
+
+    @property
+    def endpoint(self) -> str:
+        return "embedded" if self.settings.embedded else self.base_url
+
+    def structured(self, response_model: type[T], messages: list[dict[str, str]], max_tokens: int = 768) -> T:
+        """The model's answer parsed into ``response_model``, re-asked on invalid output, bounded."""
+        try:
+            result: T = self.client.chat.completions.create(
+                model=self.settings.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=response_model,
+                max_retries=self.settings.max_reasks,
+                temperature=self.settings.temperature,
+                max_tokens=max_tokens,
+            )
+            return result
+        except Exception as exc:
+            raise self._translate(exc) from None
+
+    def _translate(self, exc: Exception) -> FactdeskError:
+        own = _root_cause(exc)
+        if own is not None:
+            return own
+        where = self.endpoint
+        status = next((e for e in _chain(exc) if isinstance(e, openai.APIStatusError)), None)
+        if status is not None:
+            detail = _error_message(status)
+            if status.status_code in (401, 403):
+                return ConfigError(f"{where} refused the API key ({status.status_code}): set FACTDESK_API_KEY")
+            return ModelError(f"{where} answered HTTP {status.status_code}: {detail}")
+        if any(isinstance(e, openai.APITimeoutError | httpx.TimeoutException) for e in _chain(exc)):
+            return ModelError(f"{where} did not answer within {self.settings.timeout:g} s")
+        if any(isinstance(e, openai.APIConnectionError | httpx.TransportError) for e in _chain(exc)):
+            return ModelError(f"cannot reach the model endpoint {where}")
+        if isinstance(exc, InstructorRetryException):
+            return ModelError(
+                f"the model's output stayed invalid after {self.settings.max_reasks + 1} attempts: "
+                f"{_first_line(str(exc.__cause__ or exc))}"
+            )
+        return ModelError(f"model call failed: {_first_line(str(exc))}")
+
+    def close(self) -> None:
+        self.openai.close()
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in out:
+        out.append(current)
+        current = current.__cause__ or current.__context__
+    return out
+
+
+def _error_message(error: openai.APIStatusError) -> str:
+    body: Any = error.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return _first_line(str(inner["message"]))
+    return _first_line(error.message)
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "no detail"
+    return line[:300]

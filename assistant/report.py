@@ -1,0 +1,100 @@
+"""Show results to people (rich) and programs (JSON) from the same objects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from .ingest import IngestSummary
+from .llm.usage import Usage
+from .store import Hit, Store
+from .verdict import Verdict
+
+_LABEL_STYLE = {
+    "supported": "bold green",
+    "refuted": "bold red",
+    "conflicting": "bold yellow",
+    "not_enough_evidence": "bold blue",
+}
+
+
+def verdict_json(verdict: Verdict) -> str:
+    data = verdict.model_dump()
+    data["citations"] = [c.model_dump() for c in verdict.citations]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def usage_line(usage: Usage) -> str:
+    replay = f", {usage.replayed} replayed" if usage.replayed else ""
+    return (
+        f"{usage.calls} LLM call(s){replay}, {usage.prompt_tokens} prompt + "
+        f"{usage.completion_tokens} completion tokens, {usage.seconds:.1f} s in the model"
+    )
+
+
+def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> None:
+    style = _LABEL_STYLE[verdict.label]
+    head = f"[{style}]{verdict.label.upper().replace('_', ' ')}[/]  confidence {verdict.confidence:.2f}"
+    body = f"{head}\n[dim]Claim:[/] {escape(verdict.claim)}\n{escape(verdict.summary)}"
+    console.print(Panel(body, title="Verdict", expand=False))
+    cited = [j for j in verdict.judgements if j.citation is not None and j.stance != "irrelevant"]
+    for number, judgement in enumerate(cited, start=1):
+        c = judgement.citation
+        assert c is not None
+        stance_style = "green" if judgement.stance == "supports" else "red"
+        console.print(
+            f"[bold][{number}][/] [{stance_style}]{judgement.stance}[/] "
+            f"[bold]{escape(c.outlet or 'unknown outlet')}[/], “{escape(c.title)}” ({c.published or 'undated'})"
+        )
+        console.print(f"    “{escape(c.quote)}”  [dim]chars {c.start}-{c.end}[/]")
+        if verbose:
+            console.print(f"    [dim]{escape(judgement.comparison)}[/]")
+    if verbose:
+        for judgement in verdict.judgements:
+            if judgement not in cited:
+                note = f" ({judgement.note})" if judgement.note else ""
+                console.print(f"[dim]- {escape(judgement.outlet or judgement.article_id)}: irrelevant{note}[/]")
+        console.print(f"[dim]{verdict.model}: {usage_line(verdict.usage)}; {verdict.seconds:.1f} s in all[/]")
+
+
+def show_ingest(console: Console, summary: IngestSummary, store: Store) -> None:
+    articles, chunks = store.counts()
+    console.print(
+        f"Ingested {summary.added} article(s) as {summary.chunks} chunk(s), {summary.unchanged} unchanged, "
+        f"{len(summary.failures)} skipped in {summary.seconds:.1f} s "
+        f"({summary.chunks_per_second:.1f} chunks/s). Store: {articles} articles, {chunks} chunks."
+    )
+
+
+def ingest_json(summary: IngestSummary, store: Store) -> str:
+    articles, chunks = store.counts()
+    data: dict[str, Any] = {
+        "added": summary.added, "unchanged": summary.unchanged, "chunks": summary.chunks,
+        "skipped": [{"source": f.source, "reason": f.reason} for f in summary.failures],
+        "seconds": round(summary.seconds, 3), "store": {"articles": articles, "chunks": chunks},
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def hit_record(store: Store, hit: Hit) -> dict[str, Any]:
+    article = store.article(hit.chunk.article_id)
+    return {
+        "score": round(hit.score, 4), "chunk_id": hit.chunk.id, "article_id": article.id,
+        "outlet": article.outlet, "title": article.title, "published": article.published,
+        "start": hit.chunk.start, "end": hit.chunk.end, "text": hit.chunk.text,
+    }
+
+
+def show_hits(console: Console, records: list[dict[str, Any]]) -> None:
+    table = Table(show_lines=True)
+    for column in ("score", "source", "passage"):
+        table.add_column(column)
+    for r in records:
+        source = f"{escape(r['outlet'] or '?')}\n“{escape(r['title'])}”\n{r['published'] or ''}"
+        table.add_row(f"{r['score']:.3f}", source, escape(r["text"]))
+    console.print(table)

@@ -1,0 +1,98 @@
+"""Typed settings: one object, read from ``FACTDESK_*`` environment variables.
+
+Every field's description is its documentation; README's settings table is
+checked against this list by a test, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+RecordMode = Literal["live", "record", "replay"]
+StructuredMode = Literal["json_schema", "tools", "json"]
+
+
+def _default_threads() -> int:
+    # On a 2-core laptop a second busy process makes llama.cpp with 2 threads
+    # collapse; leaving one core free keeps speed predictable.
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+class Settings(BaseSettings):
+    """All of factdesk's settings; environment variables use the FACTDESK_ prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTDESK_", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("factdesk")),
+        description="Data directory: the article store, the vector index, the model cache and logs.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FACTDESK_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server). Unset: the embedded model.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("FACTDESK_API_KEY", "OPENAI_API_KEY"),
+        description="API key for the endpoint; never logged or recorded.",
+    )
+    model: str = Field(
+        default=EMBEDDED_MODEL,
+        description="Model name sent to the endpoint; the embedded model accepts only its own name.",
+    )
+    structured_mode: StructuredMode = Field(
+        default="json_schema",
+        description="How structured output is requested: json_schema (grammar-constrained), tools or json.",
+    )
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="Sampling temperature.")
+    timeout: float = Field(default=300.0, gt=0, description="Seconds before one LLM request times out.")
+    max_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of one request on timeouts, 429 and 5xx answers."
+    )
+    max_retry_wait: float = Field(
+        default=60.0, ge=0, description="Upper bound in seconds on all retry waits of one request together."
+    )
+    max_reasks: int = Field(
+        default=2, ge=0, le=5, description="Re-asks when the model's output fails validation."
+    )
+    threads: int = Field(
+        default_factory=_default_threads, ge=1, description="CPU threads for the embedded LLM."
+    )
+    context: int = Field(default=4096, ge=512, description="Context window of the embedded LLM, in tokens.")
+    embed_threads: int = Field(default=1, ge=1, description="CPU threads for the embedding model.")
+    record_mode: RecordMode = Field(
+        default="live",
+        description="LLM seam mode: live, record (live and save) or replay (saved responses only, never the network).",
+    )
+    recordings: Path | None = Field(
+        default=None, description="Folder of recorded LLM responses. Default: HOME/recordings."
+    )
+    chunk_chars: int = Field(default=600, ge=100, description="Target size of a chunk, in characters.")
+    sources: int = Field(
+        default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."
+    )
+    sentences: int = Field(
+        default=3, ge=1, le=8, description="Evidence sentences taken from each article for a judgement."
+    )
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.recordings or self.home / "recordings"
+
+    @property
+    def embedded(self) -> bool:
+        return self.base_url is None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (CLI flags) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

@@ -1,0 +1,194 @@
+"""The store: article texts in SQLite, their chunks and vectors in Chroma.
+
+Article texts are kept whole so any quote can be checked verbatim. An article
+row is written first and marked complete only after all its chunks are in
+Chroma; chunk ids are content-derived, so re-running an interrupted ingest
+upserts the same ids and never duplicates.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .article import Article
+from .chunking import Chunk
+from .embedding import MiniLMEmbeddingFunction, get_embedder
+from .errors import StoreError
+from .settings import Settings
+
+COLLECTION = "chunks"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL, outlet TEXT NOT NULL, url TEXT NOT NULL, published TEXT,
+    source TEXT NOT NULL, fictional INTEGER NOT NULL, text TEXT NOT NULL,
+    chunker TEXT NOT NULL, chunks INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0, added REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by a query, with its cosine similarity to the query."""
+
+    chunk: Chunk
+    score: float
+
+
+class Store:
+    """Open (creating if needed) the data directory's article table and chunk index."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.home = settings.home
+        try:
+            self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.home, 0o700)
+            self.db = sqlite3.connect(self.home / "articles.db", timeout=30)
+            self.db.executescript(_SCHEMA)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
+        self._collection: Any = None
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection, opened on first use (it costs a second or two)."""
+        if self._collection is None:
+            os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            try:
+                client = chromadb.PersistentClient(
+                    path=str(self.home / "chroma"),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
+                self._collection = client.get_or_create_collection(
+                    COLLECTION,
+                    embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
+                raise StoreError(f"cannot open the vector index in {self.home / 'chroma'}: {exc}") from None
+        return self._collection
+
+    @contextmanager
+    def writing(self, wait: float = 30.0) -> Iterator[None]:
+        """Hold the data directory's write lock: one writer at a time, readers unaffected."""
+        handle = open(self.home / "write.lock", "w")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    raise StoreError(f"another factdesk process is writing to {self.home}; try again when it ends") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def is_complete(self, article_id: str, chunker: str) -> bool:
+        row = self.db.execute(
+            "SELECT complete, chunker FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return bool(row and row[0] and row[1] == chunker)
+
+    def add(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, chunker: str) -> None:
+        """Store an article and its chunks; safe to repeat after a crash at any point."""
+        stale = self.db.execute("SELECT chunker FROM articles WHERE id = ?", (article.id,)).fetchone()
+        if stale and stale[0] != chunker:
+            self.collection.delete(where={"article_id": article.id})
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+                (
+                    article.id, article.title, article.outlet, article.url, article.published,
+                    article.source, int(article.fictional), article.text, chunker, len(chunks), time.time(),
+                ),
+            )
+        if chunks:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                embeddings=[v for v in vectors],
+                metadatas=[self._metadata(article, c) for c in chunks],
+            )
+        with self.db:
+            self.db.execute("UPDATE articles SET complete = 1 WHERE id = ?", (article.id,))
+
+    @staticmethod
+    def _metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
+        return {
+            "article_id": article.id, "index": chunk.index, "start": chunk.start, "end": chunk.end,
+            "outlet": article.outlet, "title": article.title, "published": article.published or "",
+        }
+
+    def article(self, article_id: str) -> Article:
+        row = self.db.execute(
+            "SELECT id, text, title, outlet, url, published, source, fictional FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"article {article_id} is not in the store")
+        return Article(
+            id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4],
+            published=row[5], source=row[6], fictional=bool(row[7]),
+        )
+
+    def articles(self) -> list[Article]:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE complete = 1 ORDER BY added, id")]
+        return [self.article(i) for i in ids]
+
+    def counts(self) -> tuple[int, int]:
+        """(complete articles, chunks in the index)."""
+        articles = self.db.execute("SELECT COUNT(*) FROM articles WHERE complete = 1").fetchone()[0]
+        return int(articles), int(self.collection.count())
+
+    def query(self, text: str, n: int, exclude: str | None = None) -> list[Hit]:
+        """The ``n`` chunks nearest to ``text``; ``exclude`` leaves one article out."""
+        total = self.collection.count()
+        if total == 0:
+            return []
+        vector = get_embedder(self.settings.embed_threads).embed([text])[0]
+        where = {"article_id": {"$ne": exclude}} if exclude else None
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=min(n, total), where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        for cid, doc, meta, dist in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        ):
+            chunk = Chunk(cid, str(meta["article_id"]), int(meta["index"]), int(meta["start"]), int(meta["end"]), doc)
+            hits.append(Hit(chunk, 1.0 - float(dist)))
+        return hits
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def quiet_chroma() -> None:
+    """Chroma logs telemetry and migration chatter at INFO; users need none of it."""
+    for name in ("chromadb", "chromadb.telemetry"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def data_dir_size(home: Path) -> int:
+    return sum(p.stat().st_size for p in home.rglob("*") if p.is_file())

@@ -1,0 +1,70 @@
+"""Test isolation: a fresh data directory, replayed model calls and no network, for every test.
+
+Set FACTDESK_TEST_RECORD=1 to re-record the recordings under tests/recordings
+with the live embedded model (the only time tests may call a model).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDINGS = ROOT / "tests" / "recordings"
+CORPUS = ROOT / "corpus"
+RECORDING = os.environ.get("FACTDESK_TEST_RECORD") == "1"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _guard(original):  # type: ignore[no-untyped-def]
+    def connect(self, address):  # type: ignore[no-untyped-def]
+        if self.family == socket.AF_UNIX:
+            return original(self, address)
+        host = address[0] if isinstance(address, tuple) else address
+        if os.environ.get("FACTDESK_TEST_ALLOW_LOOPBACK") == "1" and host in ("127.0.0.1", "::1", "localhost"):
+            return original(self, address)
+        raise NetworkBlocked(f"network access attempted in a test: {address!r}")
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test: its own FACTDESK_HOME, replay mode, and sockets that refuse to connect."""
+    for name in list(os.environ):
+        if name.startswith("FACTDESK_") and name not in ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS"):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("FACTDESK_HOME", str(home))
+    monkeypatch.setenv("FACTDESK_RECORD_MODE", "record" if RECORDING else "replay")
+    monkeypatch.setenv("FACTDESK_RECORDINGS", str(RECORDINGS))
+    monkeypatch.setattr(socket.socket, "connect", _guard(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex))
+    yield home
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``factdesk ARGS`` in-process through the real entry point; (exit code, stdout, stderr)."""
+    from assistant.cli import main
+
+    argv = sys.argv
+    sys.argv = ["factdesk", *args]
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -1,0 +1,43 @@
+from assistant.aggregate import aggregate
+from assistant.verdict import Citation, SourceJudgement
+
+
+def j(outlet: str, stance: str, confidence: float = 0.9, quoted: bool = True, article: str = "") -> SourceJudgement:
+    citation = Citation(
+        article_id=article or outlet, outlet=outlet, title="t", published=None, url="", quote="q" * 20, start=0, end=20
+    )
+    return SourceJudgement(
+        article_id=article or outlet, outlet=outlet, title="t", stance=stance,  # type: ignore[arg-type]
+        confidence=confidence, comparison="", citation=citation if quoted else None,
+    )
+
+
+def test_no_sources_and_only_irrelevant_sources_are_not_enough_evidence() -> None:
+    assert aggregate([])[0] == "not_enough_evidence"
+    assert aggregate([j("A", "irrelevant"), j("B", "irrelevant")])[0] == "not_enough_evidence"
+
+
+def test_one_side_wins_and_more_outlets_mean_more_confidence() -> None:
+    one = aggregate([j("A", "refutes"), j("B", "irrelevant")])
+    three = aggregate([j("A", "refutes"), j("B", "refutes"), j("C", "refutes")])
+    assert one[0] == three[0] == "refuted"
+    assert three[1] > one[1]
+    assert aggregate([j("A", "supports")])[0] == "supported"
+
+
+def test_disagreeing_outlets_are_conflicting() -> None:
+    label, confidence, summary = aggregate([j("A", "supports", 0.8), j("B", "refutes", 0.6)])
+    assert label == "conflicting"
+    assert confidence == 0.6
+    assert "1 source(s) support and 1 refute" in summary
+
+
+def test_articles_of_one_outlet_are_one_voice() -> None:
+    same = aggregate([j("A", "supports", article="a1"), j("A", "supports", article="a2")])
+    two = aggregate([j("A", "supports", article="a1"), j("B", "supports", article="b1")])
+    assert same[1] < two[1]
+    assert "1 independent" in same[2]
+
+
+def test_a_stance_without_a_verified_quote_does_not_count() -> None:
+    assert aggregate([j("A", "supports", quoted=False)])[0] == "not_enough_evidence"
