@@ -90,7 +90,7 @@ def ingest(
         show_ingest(out, summary, store)
     named_files = {p for p in paths if os.path.isfile(p)}
     if summary.failures and (
-        not summary.added and not summary.unchanged
+        (not summary.added and not summary.unchanged)
         or any(f.source.split(" line ")[0] in named_files for f in summary.failures)
     ):
         raise typer.Exit(UserInputError.exit_code)

@@ -1,10 +1,11 @@
 """Judge one source's stance toward a claim with one structured model call.
 
-The schema is built per call: ``quote`` may only be one of the evidence
-sentences shown, so a grammar-constrained model cannot invent a quote, and
-the field order (quote, comparison, stance, confidence) makes a small model
-look before it decides. Quotes are still checked against the stored text,
-because a remote endpoint may ignore the schema.
+The field order (quote, comparison, stance, confidence) makes a small model
+look before it decides. The quote is free text and therefore untrusted: it is
+located in the stored article, and a stance whose quote the source does not
+contain is dropped. (An enum of the evidence sentences would force verbatim
+quotes, but llama.cpp's schema-to-grammar converter mis-escapes sentences that
+contain double quotes, and an invalid grammar crashes the process.)
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
 
 from .llm import LLM
+from .checks import support_problem
 from .prompts import prompt
 from .quotes import locate
 from .retrieval import Evidence
 from .verdict import Citation, SourceJudgement
 
 _DELIMITER = re.compile(r"</?\s*evidence\s*>", re.I)
+_MARKER = re.compile(r"^\s*\[\d+\]\s*")
 
 
 def as_data(text: str) -> str:
@@ -28,15 +31,13 @@ def as_data(text: str) -> str:
     return _DELIMITER.sub(lambda m: m.group(0).replace("<", "(").replace(">", ")"), text)
 
 
-def assessment_model(sentences: list[str]) -> type[BaseModel]:
-    quote_type = Literal[tuple(sentences)]  # type: ignore[valid-type]
-    return create_model(
-        "SourceAssessment",
-        quote=(quote_type, Field(description="The evidence sentence that best decides the claim, copied exactly.")),
-        comparison=(str, Field(max_length=400, description="The key values of claim and quote, compared.")),
-        stance=(Literal["supports", "refutes", "irrelevant"], Field(description="The source's stance.")),
-        confidence=(float, Field(ge=0.0, le=1.0, description="How sure the stance is, 0 to 1.")),
-    )
+class SourceAssessment(BaseModel):
+    """What the model returns for one source; string length is bounded by the call's max_tokens."""
+
+    quote: str = Field(description="The evidence sentence that best decides the claim, copied exactly.")
+    comparison: str = Field(description="The key values of claim and quote, compared.")
+    stance: Literal["supports", "refutes", "irrelevant"] = Field(description="The source's stance.")
+    confidence: float = Field(ge=0.0, le=1.0, description="How sure the stance is, 0 to 1.")
 
 
 def messages(claim: str, evidence: Evidence) -> list[dict[str, str]]:
@@ -54,21 +55,24 @@ def messages(claim: str, evidence: Evidence) -> list[dict[str, str]]:
 
 def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     """The source's stance, with a citation only when its quote is found verbatim in the article."""
-    schema = assessment_model(evidence.sentences)
-    answer = llm.structured(schema, messages(claim, evidence), max_tokens=400)
-    quote, comparison = str(answer.quote), str(answer.comparison)  # type: ignore[attr-defined]
-    stance, confidence = answer.stance, float(answer.confidence)  # type: ignore[attr-defined]
+    answer = llm.structured(SourceAssessment, messages(claim, evidence), max_tokens=400)
+    quote, comparison, stance, confidence = answer.quote, answer.comparison, answer.stance, answer.confidence
     article = evidence.article
-    base = {
-        "article_id": article.id, "outlet": article.outlet, "title": article.title,
-        "comparison": comparison.strip(), "confidence": confidence,
-    }
-    span = locate(article.text, quote)
+    judgement = SourceJudgement(
+        article_id=article.id, outlet=article.outlet, title=article.title, stance=stance,
+        confidence=confidence, comparison=comparison.strip(),
+    )
+    # The "[n]" numbering is ours, not the source's: models often copy it along with the sentence.
+    span = locate(article.text, _MARKER.sub("", quote))
     if span is None:
         # Never show a quote the source does not contain; a stance without its quote does not count.
-        return SourceJudgement(stance="irrelevant", citation=None, note="quote not found in the source", **base)
+        return judgement.model_copy(update={"stance": "irrelevant", "note": "quote not found in the source"})
     citation = Citation(
         article_id=article.id, outlet=article.outlet, title=article.title, published=article.published,
         url=article.url, quote=article.text[span[0] : span[1]], start=span[0], end=span[1],
     )
-    return SourceJudgement(stance=stance, citation=citation, **base)
+    judgement = judgement.model_copy(update={"citation": citation})
+    problem = support_problem(claim, citation.quote) if stance == "supports" else None
+    if problem:
+        return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
+    return judgement

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import re
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+# Quote marks are dropped, not unified: models often drop or re-nest them ("the "ISIS" group").
+_QUOTES = str.maketrans({"“": None, "”": None, "„": None, "‘": None, "’": None, '"': None, "'": None,
+                         "–": "-", "—": "-"})
 _MIN_QUOTE = 12
+_CLOSING = "\"”’'"
 
 
 def _normal(text: str) -> tuple[str, list[int]]:
     """Lower-cased text with whitespace removed and quotes unified, and each kept char's original index."""
     chars: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text.translate(_QUOTES)):
-        if ch.isspace():
+    for i, original in enumerate(text):
+        ch = original.translate(_QUOTES)
+        if not ch or ch.isspace():
             continue
         chars.append(ch.lower())
         index.append(i)
@@ -37,10 +41,14 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     norm_text, index = _normal(text)
     norm_quote, _ = _normal(quote)
     # Try the quote as given, then without the quote marks and final punctuation a model may add or drop.
-    for candidate in (norm_quote, re.sub(r"^[\"']+|[\"'.,;:]+$", "", norm_quote)):
+    for candidate in (norm_quote, re.sub(r"[.,;:]+$", "", norm_quote)):
         if len(candidate) < _MIN_QUOTE:
             return None
         at = norm_text.find(candidate)
         if at >= 0:
-            return index[at], index[at + len(candidate) - 1] + 1
+            start, end = index[at], index[at + len(candidate) - 1] + 1
+            # Take in the closing quote marks the normal form dropped, so the citation reads whole.
+            while end < len(text) and text[end] in _CLOSING and text[end - 1] not in " \n":
+                end += 1
+            return start, end
     return None

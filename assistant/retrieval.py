@@ -32,6 +32,10 @@ class Evidence:
         return [self.article.text[s.start : s.end] for s in self.spans]
 
 
+def _is_sentence(text: str) -> bool:
+    return text.rstrip("\"'”’)").endswith((".", "!", "?", ":"))
+
+
 def retrieve(
     store: Store,
     claim: str,
@@ -56,11 +60,13 @@ def retrieve(
     evidence = []
     for article_id, chunk_spans in by_article.items():
         article = store.article(article_id)
-        candidates = [
+        inside = [
             s
             for s in sentences(article.text)
             if any(c.start <= s.start and s.end <= c.end for c in chunk_spans) and s.end - s.start >= 20
         ]
+        # Headlines and subheadings (no closing punctuation) are weak evidence; keep them only as a last resort.
+        candidates = [s for s in inside if _is_sentence(article.text[s.start : s.end])] or inside
         if not candidates:
             continue
         vectors = embedder.embed([article.text[s.start : s.end] for s in candidates])

@@ -21,9 +21,10 @@ StructuredMode = Literal["json_schema", "tools", "json"]
 
 
 def _default_threads() -> int:
-    # On a 2-core laptop a second busy process makes llama.cpp with 2 threads
-    # collapse; leaving one core free keeps speed predictable.
-    return max(1, (os.cpu_count() or 2) - 1)
+    # Measured on 2 cores: a verify took 64 s with 2 threads and 113 s with 1.
+    # factdesk never embeds while the LLM runs, so all cores go to the LLM; on a
+    # machine busy with other work, FACTDESK_THREADS=1 avoids llama.cpp's slowdown.
+    return max(1, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):

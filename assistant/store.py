@@ -87,7 +87,7 @@ class Store:
     @contextmanager
     def writing(self, wait: float = 30.0) -> Iterator[None]:
         """Hold the data directory's write lock: one writer at a time, readers unaffected."""
-        handle = open(self.home / "write.lock", "w")
+        handle = open(self.home / "write.lock", "w")  # noqa: SIM115 (held across the yield)
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -96,7 +96,8 @@ class Store:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     handle.close()
-                    raise StoreError(f"another factdesk process is writing to {self.home}; try again when it ends") from None
+                    message = f"another factdesk process is writing to {self.home}; try again when it ends"
+                    raise StoreError(message) from None
                 time.sleep(0.2)
         try:
             yield

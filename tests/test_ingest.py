@@ -69,7 +69,7 @@ def test_search_ranks_the_relevant_article_first(isolated: Path) -> None:
 def test_a_second_writer_gets_a_clear_error(isolated: Path) -> None:
     store = Store(Settings())
     other = Store(Settings())
-    with store.writing(), pytest.raises(StoreError, match="another factdesk process is writing"), other.writing(wait=0.3):
+    with store.writing(), pytest.raises(StoreError, match="another factdesk process is writing"), other.writing(0.3):
         pass
 
 

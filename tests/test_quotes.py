@@ -22,3 +22,9 @@ def test_a_quote_the_source_does_not_contain_is_not_found() -> None:
     assert locate(TEXT, "The U.S. military said it moved 7,000 fighters.") is None
     assert locate(TEXT, "moved") is None  # too short to count as a quote
     assert locate(TEXT, "") is None
+
+
+def test_dropped_inner_quote_marks_still_match_the_source() -> None:
+    text = 'The army moved 150 detained "ISIS" fighters to Iraq.'
+    span = locate(text, "The army moved 150 detained ISIS fighters to Iraq.")
+    assert span == (0, len(text))

@@ -9,7 +9,9 @@ from assistant.llm.retry import RetryTransport
 from tests.test_recorder import MESSAGES, Capital, Scripted, completion, settings
 
 
-def transport(endpoint: httpx.BaseTransport, retries: int = 3, max_wait: float = 60) -> tuple[RetryTransport, list[float]]:
+def transport(
+    endpoint: httpx.BaseTransport, retries: int = 3, max_wait: float = 60
+) -> tuple[RetryTransport, list[float]]:
     slept: list[float] = []
     return RetryTransport(endpoint, retries, max_wait, sleep=slept.append), slept
 
@@ -59,7 +61,7 @@ def test_unreachable_endpoint_is_one_clear_model_error(tmp_path: Path, monkeypat
     monkeypatch.setattr("assistant.llm.retry.time.sleep", slept.append)
     refusing = Refusing()
     llm = LLM(settings(tmp_path, "live", max_retries=2, max_retry_wait=60), inner=refusing)
-    with pytest.raises(ModelError, match="cannot reach the model endpoint http://llm.test/v1"):
+    with pytest.raises(ModelError, match=r"cannot reach the model endpoint http://llm\.test/v1"):
         llm.structured(Capital, MESSAGES)
     assert refusing.calls == 3 and len(slept) == 2
 

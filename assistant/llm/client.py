@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import httpx
 import instructor
-from instructor.core import InstructorRetryException
 import openai
+from instructor.core import InstructorRetryException
 from pydantic import BaseModel
 
 from ..errors import ConfigError, FactdeskError, ModelError
@@ -66,7 +66,8 @@ class LLM:
             base_url=self.base_url,
             max_retries=0,
             timeout=settings.timeout,
-            http_client=httpx.Client(transport=self.transport, timeout=settings.timeout),
+            # openai 3.x is built on httpx2 and accepts an httpx client through the same interface.
+            http_client=httpx.Client(transport=self.transport, timeout=settings.timeout),  # type: ignore[arg-type]
         )
         self.client = instructor.from_openai(self.openai, mode=_MODES[settings.structured_mode])
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ class RecordingTransport(httpx.BaseTransport):
         self.folder.mkdir(parents=True, exist_ok=True)
         record = {
             "key": key,
-            "recorded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "recorded": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(seconds, 3),
             "request": body,
             "response": payload,

@@ -1,0 +1,69 @@
+"""Ingest the bundled corpus and verify claims end to end, replaying the embedded model's recorded answers."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.llm import LLM
+from assistant.settings import Settings
+from assistant.store import Store
+from assistant.verify import verify
+from tests.conftest import CORPUS, RECORDING, run_cli
+
+HEADLINE = "The United States has transferred 7,000 ISIS detainees to Iraq."
+
+
+@pytest.fixture
+def store(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Store:
+    code, _, _ = run_cli(["ingest", str(CORPUS)], capsys)
+    assert code == 0
+    return Store(Settings())
+
+
+def test_the_headline_claim_is_refuted_by_several_sources(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["verify", HEADLINE, "--json"], capsys)
+    assert code == 0, err
+    verdict = json.loads(out)
+    assert verdict["label"] == "refuted"
+    assert 0.5 <= verdict["confidence"] <= 1.0
+    refuting = {c["article_id"] for c in verdict["citations"]}
+    assert len(refuting) >= 2
+    for citation in verdict["citations"]:
+        article = store.article(citation["article_id"])
+        assert article.text[citation["start"] : citation["end"]] == citation["quote"]
+        assert citation["outlet"] == article.outlet and citation["title"] == article.title
+    assert verdict["usage"]["calls"] == len(verdict["judgements"]) >= 2
+    assert verdict["usage"]["replayed"] == (0 if RECORDING else verdict["usage"]["calls"])
+    assert verdict["usage"]["prompt_tokens"] > 0
+
+
+def test_the_terminal_view_shows_verdict_quotes_and_sources(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["verify", HEADLINE], capsys)
+    assert code == 0
+    assert "REFUTED" in out
+    assert "150" in out and "The Meridian Ledger (fictional)" in out
+    assert "LLM call(s)" in out
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Marco Rubio welcomed the Iraqi initiative to detain ISIS members in secure facilities.",
+        "The first ISIS detainees were moved to Iraq from a detention facility in Hasakah.",
+    ],
+)
+def test_every_citation_is_verbatim_and_sources_are_distinct(store: Store, claim: str) -> None:
+    settings = Settings()
+    verdict = verify(claim, store, LLM(settings), settings)
+    assert len({j.article_id for j in verdict.judgements}) == len(verdict.judgements) >= 2
+    for citation in verdict.citations:
+        assert store.article(citation.article_id).text[citation.start : citation.end] == citation.quote
+
+
+def test_a_claim_the_corpus_does_not_touch_costs_no_model_call(store: Store) -> None:
+    settings = Settings()
+    llm = LLM(settings)
+    verdict = verify("Copper prices on the London Metal Exchange fell in March.", store, llm, settings)
+    assert verdict.label == "not_enough_evidence"
+    assert verdict.usage.calls == 0 and verdict.citations == []
