@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
-_MODAL_BEFORE = re.compile(r"\b(up to|as many as|as much as|could|may|might|plans? to|aims? to|expected|would)\b[^.;]*$", re.I)
+_MODAL_BEFORE = re.compile(
+    r"\b(up to|as many as|as much as|could|may|might|plans? to|aims? to|expected|would)\b[^.;]*$", re.I
+)
 _MODAL_AFTER = re.compile(r"^[^.;,]*\b(may|might|could|would|will|are expected|is expected)\b", re.I)
 _CLAIM_MODAL = re.compile(r"\b(up to|as many as|could|may|might|plans?|aims?|expected|would|will)\b", re.I)
 

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .llm import LLM
 from .checks import support_problem
+from .llm import LLM
 from .prompts import prompt
 from .quotes import locate
 from .retrieval import Evidence
