@@ -6,7 +6,9 @@ A small model says "supports" too readily. Some things a regex settles better:
   "7,000 were transferred";
 - names: the quote must name the people, places and organisations the claim
   names ("Rubio", "Hasakah"); a sentence about someone else supports nothing.
-A failed check turns "supports" into "irrelevant"; it never creates a stance.
+And one thing a quote needs before it may *refute* a numeric claim: a number
+to compare, or a negation. A failed check turns the stance into "irrelevant";
+it never creates one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,21 @@ def _planned(quote: str, start: int, end: int) -> bool:
     return bool(_MODAL_BEFORE.search(quote[max(0, start - 40) : start]) or _MODAL_AFTER.search(quote[end : end + 40]))
 
 
+# Common short forms, so that "U.S." names the United States as well as "United States" does.
+_ALIASES = [
+    (re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bAmericans?\b"), "United States"),
+    (re.compile(r"\bU\.K\.|\bUK\b|\bBritain\b|\bBritish\b"), "United Kingdom"),
+    (re.compile(r"\bU\.N\.|\bUN\b"), "United Nations"),
+]
+_NEGATION = re.compile(r"\b(no|not|none|never|nobody|denied|denies|false|untrue|neither|nor)\b|n't\b", re.I)
+
+
+def canonical(text: str) -> str:
+    for pattern, name in _ALIASES:
+        text = pattern.sub(name, text)
+    return text
+
+
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\.[A-Z]\.?)*")
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "It", "He", "She", "They", "This", "That"}
 
@@ -57,13 +74,21 @@ def _mentions(quote: str, name: str) -> bool:
 
 
 def name_problem(claim: str, quote: str) -> str | None:
-    missing = [n for n in names(claim) if not _mentions(quote, n)]
+    quote = canonical(quote)
+    missing = [n for n in dict.fromkeys(names(canonical(claim))) if not _mentions(quote, n)]
     return f"the quote does not mention {', '.join(missing)}" if missing else None
 
 
 def support_problem(claim: str, quote: str) -> str | None:
     """Why ``quote`` cannot support ``claim``, or None when the checks allow support."""
     return name_problem(claim, quote) or number_problem(claim, quote)
+
+
+def refute_problem(claim: str, quote: str) -> str | None:
+    """Why ``quote`` cannot refute ``claim``: a numeric claim needs a number or a negation to disagree with."""
+    if numbers(claim) and not numbers(quote) and not _NEGATION.search(quote):
+        return "the quote states no number to compare and denies nothing"
+    return None
 
 
 def number_problem(claim: str, quote: str) -> str | None:

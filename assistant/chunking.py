@@ -69,6 +69,11 @@ def sentences(text: str) -> list[Span]:
     return [s for s in (_trim(text, s) for s in spans) if s.end > s.start]
 
 
+def is_sentence(text: str) -> bool:
+    """A full sentence rather than a headline or subheading: it ends in closing punctuation."""
+    return text.rstrip("\"'”’)").endswith((".", "!", "?", ":"))
+
+
 def _trim(text: str, span: Span) -> Span:
     start, end = span.start, span.end
     while start < end and text[start].isspace():

@@ -13,10 +13,24 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from . import __version__
+from .check import check as run_check
+from .check import resolve_article
 from .errors import ConfigError, FactdeskError, UserInputError
+from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
 from .llm import LLM
-from .report import hit_record, ingest_json, show_hits, show_ingest, show_verdict, usage_line, verdict_json
+from .report import (
+    check_markdown,
+    hit_record,
+    ingest_json,
+    show_check,
+    show_claims,
+    show_hits,
+    show_ingest,
+    show_verdict,
+    usage_line,
+    verdict_json,
+)
 from .settings import Settings, load_settings
 from .store import Store, quiet_chroma
 from .verify import clean_claim
@@ -83,7 +97,7 @@ def ingest(
             task = progress.add_task("embedding chunks", total=None)
             summary = run_ingest(paths, store, lambda done, total: progress.update(task, completed=done, total=total))
     for failure in summary.failures:
-        err.print(f"skipped {failure.source}: {failure.reason}", highlight=False)
+        err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
     if as_json:
         print(ingest_json(summary, store))
     else:
@@ -142,6 +156,59 @@ def verify(
 
 
 @app.command()
+def extract(
+    article: Annotated[str, typer.Argument(help="A file, or the id of a stored article.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """List an article's check-worthy claims, each with the exact span it comes from."""
+    settings = _settings()
+    store = _store(settings)
+    source = resolve_article(article, store)
+    llm = LLM(settings)
+    try:
+        claims = run_extract(llm, source)
+    finally:
+        llm.close()
+    if as_json:
+        print(json.dumps([c.model_dump() for c in claims], indent=2, ensure_ascii=False))
+    else:
+        show_claims(out, claims)
+        out.print(f"[dim]{usage_line(llm.usage)}[/]")
+
+
+@app.command()
+def check(
+    article: Annotated[str, typer.Argument(help="A file, or the id of a stored article.")],
+    as_json: JsonOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="terminal or markdown.")] = "terminal",
+    min_worthiness: Annotated[
+        float, typer.Option("--min-worthiness", min=0.0, max=1.0, help="Verify claims at least this check-worthy.")
+    ] = 0.5,
+    max_claims: Annotated[int | None, typer.Option("--max-claims", min=1, help="Verify at most this many.")] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Extract an article's claims and verify each against the rest of the corpus."""
+    if fmt not in ("terminal", "markdown"):
+        raise UserInputError(f"--format must be terminal or markdown, not {fmt!r}")
+    settings = _settings()
+    store = _store(settings)
+    source = resolve_article(article, store)
+    if store.counts()[0] == 0:
+        raise UserInputError(f"no articles are stored in {settings.home}: run `factdesk ingest PATH` first")
+    llm = LLM(settings)
+    try:
+        report = run_check(source, store, llm, settings, min_worthiness, max_claims)
+    finally:
+        llm.close()
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    elif fmt == "markdown":
+        print(check_markdown(report), end="")
+    else:
+        show_check(out, report, verbose)
+
+
+@app.command()
 def articles(as_json: JsonOpt = False) -> None:
     """List the stored articles."""
     store = _store(_settings())
@@ -162,7 +229,7 @@ def main() -> None:
     try:
         app()
     except FactdeskError as exc:
-        err.print(f"error: {exc.message}", highlight=False, soft_wrap=True)
+        err.print(f"error: {exc.message}", highlight=False, markup=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -170,5 +237,6 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("FACTDESK_DEBUG"):
             raise
-        err.print(f"internal error: {type(exc).__name__}: {exc} (FACTDESK_DEBUG=1 shows the traceback)")
+        message = f"internal error: {type(exc).__name__}: {exc} (FACTDESK_DEBUG=1 shows the traceback)"
+        err.print(message, highlight=False, markup=False)
         sys.exit(70)

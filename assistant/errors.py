@@ -9,6 +9,7 @@ a bug and is shown as one line too (full traceback with ``--debug``).
     │   └── LoadError             exit 2  one input file could not be read as an article
     ├── ConfigError               exit 3  settings or installation are wrong (e.g. model package missing)
     ├── ModelError                exit 4  the LLM endpoint failed or kept returning invalid output
+    │   ├── InvalidOutputError    exit 4  the answer stayed invalid or cut off after bounded re-asks
     │   └── RecordingMissingError exit 5  replay mode found no recording for a request
     └── StoreError                exit 6  the data directory cannot be opened, is locked or corrupt
 """
@@ -48,6 +49,10 @@ class ConfigError(FactdeskError):
 
 class ModelError(FactdeskError):
     exit_code = 4
+
+
+class InvalidOutputError(ModelError):
+    """The endpoint answered, but not usably; one source's judgement can be skipped on this."""
 
 
 class RecordingMissingError(ModelError):

@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .checks import support_problem
+from .checks import refute_problem, support_problem
+from .errors import InvalidOutputError
 from .llm import LLM
 from .prompts import prompt
 from .quotes import locate
@@ -55,9 +56,16 @@ def messages(claim: str, evidence: Evidence) -> list[dict[str, str]]:
 
 def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     """The source's stance, with a citation only when its quote is found verbatim in the article."""
-    answer = llm.structured(SourceAssessment, messages(claim, evidence), max_tokens=400)
-    quote, comparison, stance, confidence = answer.quote, answer.comparison, answer.stance, answer.confidence
     article = evidence.article
+    try:
+        answer = llm.structured(SourceAssessment, messages(claim, evidence), max_tokens=400)
+    except InvalidOutputError as exc:
+        # One unusable answer costs this source its voice, not the whole verdict.
+        return SourceJudgement(
+            article_id=article.id, outlet=article.outlet, title=article.title, stance="irrelevant",
+            confidence=0.0, comparison="", note=f"no judgement: {exc}",
+        )
+    quote, comparison, stance, confidence = answer.quote, answer.comparison, answer.stance, answer.confidence
     judgement = SourceJudgement(
         article_id=article.id, outlet=article.outlet, title=article.title, stance=stance,
         confidence=confidence, comparison=comparison.strip(),
@@ -72,7 +80,8 @@ def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
         url=article.url, quote=article.text[span[0] : span[1]], start=span[0], end=span[1],
     )
     judgement = judgement.model_copy(update={"citation": citation})
-    problem = support_problem(claim, citation.quote) if stance == "supports" else None
-    if problem:
+    if stance == "supports" and (problem := support_problem(claim, citation.quote)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
+    if stance == "refutes" and (problem := refute_problem(claim, citation.quote)):
+        return judgement.model_copy(update={"stance": "irrelevant", "note": f"not refutation: {problem}"})
     return judgement

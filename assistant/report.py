@@ -10,6 +10,8 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from .check import CheckReport
+from .extract import Claim
 from .ingest import IngestSummary
 from .llm.usage import Usage
 from .store import Hit, Store
@@ -98,3 +100,55 @@ def show_hits(console: Console, records: list[dict[str, Any]]) -> None:
         source = f"{escape(r['outlet'] or '?')}\n“{escape(r['title'])}”\n{r['published'] or ''}"
         table.add_row(f"{r['score']:.3f}", source, escape(r["text"]))
     console.print(table)
+
+
+def show_claims(console: Console, claims: list[Claim]) -> None:
+    table = Table(show_lines=True)
+    for column in ("#", "claim", "type", "kind", "worth", "span"):
+        table.add_column(column)
+    for number, c in enumerate(claims, start=1):
+        table.add_row(
+            str(number), escape(c.text), c.type, c.kind, f"{c.checkworthiness:.2f}", f"{c.start}-{c.end}"
+        )
+    console.print(table)
+
+
+def show_check(console: Console, report: CheckReport, verbose: bool = False) -> None:
+    head = f"[bold]{escape(report.title or report.article_id)}[/] {escape(report.outlet)} {report.published or ''}"
+    console.print(head)
+    for number, item in enumerate(report.checks, start=1):
+        console.print(f"\n[bold]Claim {number}[/] [dim](chars {item.claim.start}-{item.claim.end})[/]")
+        if item.verdict is None:
+            console.print(f"  {escape(item.claim.text)}\n  [dim]skipped: {escape(item.skipped)}[/]")
+        else:
+            show_verdict(console, item.verdict, verbose)
+    counts = ", ".join(f"{n} {label}" for label, n in sorted(report.counts.items()))
+    console.print(f"\n[bold]Summary:[/] {len(report.checks)} claims: {counts}. {usage_line(report.usage)}; "
+                  f"{report.seconds:.1f} s")
+
+
+def check_markdown(report: CheckReport) -> str:
+    """The same report for people who read it outside a terminal."""
+    lines = [f"# Fact-check: {report.title or report.article_id}", ""]
+    outlet = report.outlet or "Unknown outlet"
+    lines.append(f"{outlet}, {report.published or 'undated'} (article `{report.article_id}`)")
+    lines.append("")
+    counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(report.counts.items()))
+    lines += [f"**{len(report.checks)} claims:** {counts}.", ""]
+    for number, item in enumerate(report.checks, start=1):
+        lines.append(f"## {number}. {item.claim.text}")
+        lines.append("")
+        lines.append(f"> {item.claim.source_sentence}")
+        lines.append("")
+        if item.verdict is None:
+            lines += [f"*Skipped: {item.skipped}.*", ""]
+            continue
+        v = item.verdict
+        lines += [f"**{v.label.replace('_', ' ').upper()}** (confidence {v.confidence:.2f}). {v.summary}", ""]
+        for c, j in ((j.citation, j) for j in v.judgements if j.citation is not None and j.stance != "irrelevant"):
+            assert c is not None
+            lines.append(f"- *{j.stance}*: {c.outlet}, \"{c.title}\" ({c.published or 'undated'}): "
+                         f"\"{c.quote}\" (chars {c.start}-{c.end})")
+        lines.append("")
+    lines.append(f"*{usage_line(report.usage)}; {report.seconds:.1f} s.*")
+    return "\n".join(lines) + "\n"

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     threads: int = Field(
         default_factory=_default_threads, ge=1, description="CPU threads for the embedded LLM."
     )
+    gguf: Path | None = Field(
+        default=None,
+        description="A local GGUF file to run in-process instead of the bundled model (no checksum; your file).",
+    )
     context: int = Field(default=4096, ge=512, description="Context window of the embedded LLM, in tokens.")
     embed_threads: int = Field(default=1, ge=1, description="CPU threads for the embedding model.")
     record_mode: RecordMode = Field(

@@ -25,6 +25,7 @@ from .article import Article
 from .chunking import Chunk
 from .embedding import MiniLMEmbeddingFunction, get_embedder
 from .errors import StoreError
+from .lexical import LexicalIndex
 from .settings import Settings
 
 COLLECTION = "chunks"
@@ -61,6 +62,7 @@ class Store:
         except (OSError, sqlite3.DatabaseError) as exc:
             raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
         self._collection: Any = None
+        self._lexical: LexicalIndex | None = None
 
     @property
     def collection(self) -> Any:
@@ -180,6 +182,19 @@ class Store:
             chunk = Chunk(cid, str(meta["article_id"]), int(meta["index"]), int(meta["start"]), int(meta["end"]), doc)
             hits.append(Hit(chunk, 1.0 - float(dist)))
         return hits
+
+    def all_chunks(self) -> list[Chunk]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return [
+            Chunk(cid, str(m["article_id"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)
+            for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of all chunks, rebuilt when chunks were added or removed."""
+        if self._lexical is None or len(self._lexical.chunks) != self.collection.count():
+            self._lexical = LexicalIndex.build(self.all_chunks())
+        return self._lexical
 
     def close(self) -> None:
         self.db.close()

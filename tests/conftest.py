@@ -68,3 +68,20 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         sys.argv = argv
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Name the recordings no test used; FACTDESK_TEST_PRUNE=1 deletes them (run the whole suite first)."""
+    from assistant.llm.recorder import RecordingTransport
+
+    if not RecordingTransport.used_keys:
+        return
+    unused = sorted(p for p in RECORDINGS.glob("*.json") if p.stem not in RecordingTransport.used_keys)
+    if not unused:
+        return
+    if os.environ.get("FACTDESK_TEST_PRUNE") == "1":
+        for path in unused:
+            path.unlink()
+        terminalreporter.write_line(f"pruned {len(unused)} unused recording(s)")
+    else:
+        terminalreporter.write_line(f"{len(unused)} recording(s) under tests/recordings were not used by this run")

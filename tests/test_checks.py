@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.checks import name_problem, names, numbers, support_problem
+from assistant.checks import name_problem, names, numbers, refute_problem, support_problem
 
 SEED = (
     "The U.S. military stated that the United States has managed to transfer 150 detained ISIS fighters "
@@ -43,3 +43,34 @@ def test_support_needs_the_claims_names_in_the_quote() -> None:
     problem = name_problem(claim, "The U.S. military said it moved 150 fighters to a secure location.")
     assert problem == "the quote does not mention Rubio, Iraqi"
     assert support_problem(claim, "The military moved 150 fighters to Iraq.") == "the quote does not mention Rubio"
+
+
+@pytest.mark.parametrize(
+    ("quote", "allowed"),
+    [
+        ("Traffic returned to the bridge on 3 March 2026 after repairs.", True),
+        ("Traffic returned to the bridge on 5 March 2026 after repairs.", False),
+        ("Traffic returned to the bridge on 3 April 2026 after repairs.", False),
+        ("Traffic returned to the bridge on 3 March 2025 after repairs.", False),
+    ],
+)
+def test_dates_must_match_day_month_and_year_to_support(quote: str, allowed: bool) -> None:
+    assert (support_problem("The bridge reopened on 3 March 2026.", quote) is None) is allowed
+
+
+def test_short_forms_of_country_names_count_as_mentions() -> None:
+    claim = "The United States has transferred 150 ISIS detainees to Iraq."
+    assert support_problem(claim, "The U.S. military moved 150 ISIS fighters to Iraq.") is None
+    assert support_problem("The U.S. moved 150 fighters.", "The United States moved 150 fighters.") is None
+
+
+@pytest.mark.parametrize(
+    ("quote", "allowed"),
+    [
+        ("A total of 230 detainees were transferred.", True),
+        ("No detainees have been transferred yet.", True),
+        ("The initiative includes transferring detainees to high-security prisons.", False),
+    ],
+)
+def test_a_numeric_claim_is_refuted_only_by_a_number_or_a_denial(quote: str, allowed: bool) -> None:
+    assert (refute_problem("150 detainees were transferred to Iraq.", quote) is None) is allowed

