@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, create_model
 from .article import Article
 from .checks import number_problem
 from .chunking import Span, is_sentence, sentences
+from .embedding import get_embedder
 from .judge import as_data
 from .llm import LLM
 from .prompts import prompt
@@ -26,6 +27,11 @@ ClaimType = Literal["numeric", "temporal", "quote", "event", "causal", "other"]
 ClaimKind = Literal["fact", "opinion", "prediction"]
 WINDOW_CHARS = 1000
 CONTEXT_SENTENCES = 2
+# A claim at least this similar to some sentence of its window can be grounded there; pronoun-resolved
+# rewrites score about 0.6, verbatim ones near 1.0.
+MIN_GROUNDING = 0.5
+# A claim closer than this margin to the title than to any sentence was taken from the title.
+TITLE_MARGIN = 0.1
 
 
 class Claim(BaseModel):
@@ -67,6 +73,27 @@ def extraction_model(count: int) -> type[BaseModel]:
     return create_model("Extraction", claims=(list[item], ...))  # type: ignore[valid-type]
 
 
+def ground(claim: str, given: int, window: list[str], title: str = "") -> int | None:
+    """The number of the sentence the claim really comes from: the model's, repaired, or None.
+
+    A small model miscounts sentences or takes a claim from the title; the
+    sentence most similar to the claim wins when the named one is clearly
+    worse, and a claim like no sentence of the window, or more like the title
+    than any sentence (the seed's title scored 0.95 against its "claim", the
+    sentence it was pinned to 0.62), is dropped.
+    """
+    if not claim:
+        return None
+    vectors = get_embedder().embed([claim, title or claim, *window])
+    scores = vectors[2:] @ vectors[0]
+    best = int(scores.argmax())
+    if scores[best] < MIN_GROUNDING or (title and float(vectors[1] @ vectors[0]) > scores[best] + TITLE_MARGIN):
+        return None
+    if 1 <= given <= len(window) and scores[given - 1] >= scores[best] - 0.05:
+        return given
+    return best + 1
+
+
 def tidy(claim: str) -> str:
     """Undo the small model's stray spaces: "U. S." -> "U.S.", "7, 000" -> "7,000"."""
     claim = re.sub(r"\b([A-Z])\. (?=[A-Z]\.)", r"\1.", claim)
@@ -89,13 +116,15 @@ def extract(llm: LLM, article: Article) -> list[Claim]:
         context = previous[-CONTEXT_SENTENCES:]
         answer = llm.structured(extraction_model(len(window)), _messages(article, context, window), max_tokens=1200)
         taken: set[int] = set()
-        for item in answer.claims:  # type: ignore[attr-defined]
-            index = int(item.sentence)
+        texts = [tidy(str(item.claim)) for item in answer.claims]  # type: ignore[attr-defined]
+        for item, text in zip(answer.claims, texts, strict=True):  # type: ignore[attr-defined]
+            index = ground(text, int(item.sentence), [article.text[s.start : s.end] for s in window], article.title)
+            if index is None or index in taken:
+                continue
             span = window[index - 1]
             source = article.text[span.start : span.end]
-            text = tidy(str(item.claim))
             # Headlines are not claims, and a claim may not add or firm up a number its sentence lacks.
-            if index in taken or not text or not is_sentence(source) or number_problem(text, source):
+            if not text or not is_sentence(source) or number_problem(text, source):
                 continue
             taken.add(index)
             claims.append(

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 
 from assistant.article import Article
-from assistant.extract import extract, tidy, windows
+from assistant.extract import extract, ground, tidy, windows
 from assistant.llm import LLM
 from tests.test_recorder import Scripted, completion, settings
 
@@ -76,3 +76,20 @@ def test_long_articles_are_read_in_windows_with_context_but_each_sentence_number
 
 def test_tidy_removes_the_small_models_stray_spaces() -> None:
     assert tidy("The U. S. moved 7, 000  detainees.") == "The U.S. moved 7,000 detainees."
+
+
+def test_a_miscounted_sentence_is_repaired_and_an_ungrounded_claim_dropped() -> None:
+    window = [
+        "Lakeview council approved a 3 million euro budget on Monday.",
+        "It said work on the school starts in May.",
+    ]
+    assert ground("Lakeview council approved a 3 million euro budget.", 2, window) == 1
+    assert ground("Lakeview council said work on the school starts in May.", 2, window) == 2
+    assert ground("Copper prices fell sharply in Peru last year.", 1, window) is None
+
+
+def test_a_claim_taken_from_the_title_is_dropped() -> None:
+    window = ["Diplomatic sources said the initiative includes moving detainees to high-security prisons."]
+    title = "Minister welcomes plan to hold detainees in secure prisons"
+    assert ground("Minister welcomes plan to hold detainees in secure prisons", 1, window, title) is None
+    assert ground("The initiative includes moving detainees to high-security prisons.", 1, window, title) == 1
