@@ -73,15 +73,20 @@ def _mentions(quote: str, name: str) -> bool:
     return re.search(r"\b" + stem, quote.lower()) is not None
 
 
-def name_problem(claim: str, quote: str) -> str | None:
-    quote = canonical(quote)
+def name_problem(claim: str, quote: str, title: str = "") -> str | None:
+    """Names of the claim that neither the quote nor its article's title mentions.
+
+    The title counts because it sets the subject a sentence leaves implicit:
+    "The plant will supply 40,000 residents" in "Lindenmoor opens new water plant".
+    """
+    quote = canonical(f"{quote} {title}")
     missing = [n for n in dict.fromkeys(names(canonical(claim))) if not _mentions(quote, n)]
     return f"the quote does not mention {', '.join(missing)}" if missing else None
 
 
-def support_problem(claim: str, quote: str) -> str | None:
-    """Why ``quote`` cannot support ``claim``, or None when the checks allow support."""
-    return name_problem(claim, quote) or number_problem(claim, quote)
+def support_problem(claim: str, quote: str, title: str = "") -> str | None:
+    """Why ``quote`` (from an article titled ``title``) cannot support ``claim``, or None."""
+    return name_problem(claim, quote, title) or number_problem(claim, quote)
 
 
 def refute_problem(claim: str, quote: str) -> str | None:

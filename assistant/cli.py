@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from . import __version__
 from .check import check as run_check
 from .check import resolve_article
-from .errors import ConfigError, FactdeskError, UserInputError
+from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, UserInputError
+from .evaluate import below_thresholds, compute, load_cases, run_cases
 from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
 from .llm import LLM
@@ -25,6 +27,7 @@ from .report import (
     ingest_json,
     show_check,
     show_claims,
+    show_eval,
     show_hits,
     show_ingest,
     show_verdict,
@@ -36,6 +39,7 @@ from .store import Store, quiet_chroma
 from .verify import clean_claim
 from .verify import verify as run_verify
 
+EVALS = Path("evals")
 app = typer.Typer(
     name="factdesk",
     help="Check claims against your own article collection, with quotes you can trace.",
@@ -206,6 +210,40 @@ def check(
         print(check_markdown(report), end="")
     else:
         show_check(out, report, verbose)
+
+
+@app.command("eval")
+def evaluate(
+    cases: Annotated[Path, typer.Option("--cases", help="Labelled verification cases (JSONL).")] = EVALS / "cases"
+    / "verify_corpus.jsonl",
+    recordings: Annotated[Path, typer.Option("--recordings", help="Recorded model answers.")] = EVALS / "recordings",
+    record: Annotated[bool, typer.Option("--record", help="Call the model for cases not yet recorded.")] = False,
+    check_thresholds: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when a metric is below its threshold.")
+    ] = False,
+    thresholds: Annotated[Path, typer.Option("--thresholds", help="Metric floors (JSON).")] = EVALS
+    / "thresholds.json",
+    as_json: JsonOpt = False,
+) -> None:
+    """Measure verification on labelled cases, replaying recorded answers (offline, seconds)."""
+    settings = _settings().model_copy(
+        update={"record_mode": "record" if record else "replay", "recordings": recordings}
+    )
+    quiet_chroma()
+    results = run_cases(load_cases(cases), settings, Path.cwd())
+    metrics = compute(results)
+    if as_json:
+        print(json.dumps({"metrics": metrics.model_dump(), "cases": [r.model_dump() for r in results]}, indent=2))
+    else:
+        show_eval(out, results, metrics)
+    if metrics.stale:
+        raise RecordingMissingCasesError(metrics.stale)
+    if check_thresholds:
+        failures = below_thresholds(metrics, thresholds)
+        for failure in failures:
+            err.print(f"eval: {failure}", markup=False)
+        if failures:
+            raise typer.Exit(1)
 
 
 @app.command()

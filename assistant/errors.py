@@ -10,7 +10,8 @@ a bug and is shown as one line too (full traceback with ``--debug``).
     ├── ConfigError               exit 3  settings or installation are wrong (e.g. model package missing)
     ├── ModelError                exit 4  the LLM endpoint failed or kept returning invalid output
     │   ├── InvalidOutputError    exit 4  the answer stayed invalid or cut off after bounded re-asks
-    │   └── RecordingMissingError exit 5  replay mode found no recording for a request
+    │   ├── RecordingMissingError exit 5  replay mode found no recording for a request
+    │   └── RecordingMissingCasesError exit 5  eval cases whose recordings are missing or stale
     └── StoreError                exit 6  the data directory cannot be opened, is locked or corrupt
 """
 
@@ -64,6 +65,18 @@ class RecordingMissingError(ModelError):
             "re-record with FACTDESK_RECORD_MODE=record (this calls the model live)"
         )
         self.request_hash = request_hash
+
+
+class RecordingMissingCasesError(ModelError):
+    exit_code = 5
+
+    def __init__(self, cases: list[str]) -> None:
+        super().__init__(
+            f"{len(cases)} case(s) have no recorded answers ({', '.join(cases[:5])}"
+            f"{', ...' if len(cases) > 5 else ''}): a prompt, schema or case changed; "
+            "re-record with factdesk eval --record (calls the model)"
+        )
+        self.cases = cases
 
 
 class StoreError(FactdeskError):

@@ -93,7 +93,7 @@ def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     if stance != "irrelevant" and (similarity := relevance(llm, claim, citation.quote)) < MIN_QUOTE_RELEVANCE:
         note = f"the quote is not about the claim (similarity {similarity:.2f})"
         return judgement.model_copy(update={"stance": "irrelevant", "note": note})
-    if stance == "supports" and (problem := support_problem(claim, citation.quote)):
+    if stance == "supports" and (problem := support_problem(claim, citation.quote, article.title)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
     if stance == "refutes" and (problem := refute_problem(claim, citation.quote)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not refutation: {problem}"})

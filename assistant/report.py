@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from .check import CheckReport
+from .evaluate import LABELS, CaseResult, Metrics
 from .extract import Claim
 from .ingest import IngestSummary
 from .llm.usage import Usage
@@ -152,3 +153,33 @@ def check_markdown(report: CheckReport) -> str:
         lines.append("")
     lines.append(f"*{usage_line(report.usage)}; {report.seconds:.1f} s.*")
     return "\n".join(lines) + "\n"
+
+
+def show_eval(console: Console, results: list[CaseResult], metrics: Metrics) -> None:
+    table = Table(title="Cases")
+    for column in ("case", "gold", "predicted", "conf", "calls", ""):
+        table.add_column(column)
+    for r in results:
+        mark = "[green]ok[/]" if r.correct else ("[yellow]stale[/]" if r.predicted is None else "[red]wrong[/]")
+        table.add_row(r.id, r.gold, r.predicted or "-", f"{r.confidence:.2f}", str(r.calls), mark)
+    console.print(table)
+    confusion = Table(title="Confusion (rows gold, columns predicted)")
+    confusion.add_column("")
+    for label in LABELS:
+        confusion.add_column(label[:12])
+    for gold in LABELS:
+        confusion.add_row(gold, *(str(metrics.confusion[gold][p]) for p in LABELS))
+    console.print(confusion)
+    scores = Table(title="Per label")
+    for column in ("label", "precision", "recall", "f1", "support"):
+        scores.add_column(column)
+    for name, s in metrics.per_label.items():
+        scores.add_row(name, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
+    console.print(scores)
+    console.print(
+        f"accuracy {metrics.accuracy:.3f}  macro-F1 {metrics.macro_f1:.3f}  balanced accuracy "
+        f"{metrics.balanced_accuracy:.3f}  ECE {metrics.ece:.3f}  quote validity {metrics.quote_validity:.3f}\n"
+        f"per case: {metrics.calls_per_case:.1f} LLM calls, {metrics.prompt_tokens_per_case:.0f} prompt + "
+        f"{metrics.completion_tokens_per_case:.0f} completion tokens, {metrics.model_seconds_per_case:.1f} s "
+        f"in the model (recorded); {metrics.scored}/{metrics.cases} cases scored"
+    )

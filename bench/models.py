@@ -3,7 +3,9 @@
     python bench/models.py                          # the bundled model
     python bench/models.py --gguf /path/model.gguf  # any local GGUF, same prompts and code
 
-Runs live (minutes): prints each verdict, accuracy and seconds per claim.
+Runs live (minutes): prints each verdict, accuracy and seconds per claim. With
+FACTDESK_RECORD_MODE=record FACTDESK_RECORDINGS=evals/recordings the bundled
+model's answers become the recordings `factdesk eval` replays.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def main() -> None:
         from assistant.verify import verify
 
         quiet_chroma()
-        settings = Settings(record_mode="live")
+        settings = Settings()  # FACTDESK_RECORD_MODE=record keeps the answers, e.g. for evals/recordings
         store = Store(settings)
         ingest([str(ROOT / "corpus")], store)
         llm = LLM(settings)

@@ -10,3 +10,4 @@ python -m pip install -q -e '.[test]'
 ruff check assistant tests bench
 mypy assistant
 python -m pytest -q
+factdesk eval --check

@@ -74,3 +74,10 @@ def test_short_forms_of_country_names_count_as_mentions() -> None:
 )
 def test_a_numeric_claim_is_refuted_only_by_a_number_or_a_denial(quote: str, allowed: bool) -> None:
     assert (refute_problem("150 detainees were transferred to Iraq.", quote) is None) is allowed
+
+
+def test_the_articles_title_can_supply_the_subject_a_sentence_leaves_implicit() -> None:
+    claim = "The new water plant in Lindenmoor will supply about 40,000 residents."
+    quote = "The plant cost 12 million euros and will supply about 40,000 residents."
+    assert support_problem(claim, quote) == "the quote does not mention Lindenmoor"
+    assert support_problem(claim, quote, "Lindenmoor opens new water treatment plant") is None
