@@ -9,5 +9,5 @@ python -m pip install -q --upgrade pip
 python -m pip install -q -e '.[test]'
 ruff check assistant tests bench
 mypy assistant
-python -m pytest -q
 factdesk eval --check
+python -m pytest -q
