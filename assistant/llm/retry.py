@@ -69,8 +69,8 @@ class RetryTransport(httpx.BaseTransport):
 
         def attempt() -> httpx.Response:
             response = self.inner.handle_request(request)
-            if response.status_code in RETRY_STATUS:
-                response.read()
+            # Read the (small, JSON) body here, so a connection that breaks mid-body is retried too.
+            response.read()
             return response
 
         retrying = Retrying(
