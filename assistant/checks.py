@@ -89,11 +89,18 @@ def support_problem(claim: str, quote: str, title: str = "") -> str | None:
     return name_problem(claim, quote, title) or number_problem(claim, quote)
 
 
-def refute_problem(claim: str, quote: str) -> str | None:
-    """Why ``quote`` cannot refute ``claim``: a numeric claim needs a number or a negation to disagree with."""
-    if numbers(claim) and not numbers(quote) and not _NEGATION.search(quote):
-        return "the quote states no number to compare and denies nothing"
-    return None
+def refute_problem(claim: str, quote: str, title: str = "") -> str | None:
+    """Why ``quote`` cannot refute ``claim``.
+
+    A numeric claim needs a number or a negation to disagree with; any other
+    claim needs a quote (or its article's title) that names what the claim
+    names: a sentence about someone else refutes nothing.
+    """
+    if numbers(claim):
+        if not numbers(quote) and not _NEGATION.search(quote):
+            return "the quote states no number to compare and denies nothing"
+        return None
+    return name_problem(claim, quote, title)
 
 
 def number_problem(claim: str, quote: str) -> str | None:
@@ -111,3 +118,16 @@ def number_problem(claim: str, quote: str) -> str | None:
         if not claim_is_modal and all(_planned(quote, s, e) for s, e in places):
             return f"the quote gives {shown} as planned or possible, not as done"
     return None
+
+
+_INSTRUCTION = re.compile(
+    r"\bignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) instructions\b|\byou are now\b"
+    r"|\b(?:answer|respond|reply) with (?:stance|the stance|verdict)\b|\bsystem prompt\b|\"stance\"\s*:"
+    r"|(?:^|\s)(?:system|user|assistant)\s*:",
+    re.I,
+)
+
+
+def looks_like_instructions(sentence: str) -> bool:
+    """A sentence addressed to the model rather than reporting anything: never evidence, never cited."""
+    return _INSTRUCTION.search(sentence) is not None

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .checks import refute_problem, support_problem
+from .checks import looks_like_instructions, refute_problem, support_problem
 from .embedding import get_embedder
 from .errors import InvalidOutputError
 from .llm import LLM
@@ -90,11 +90,14 @@ def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
         url=article.url, quote=article.text[span[0] : span[1]], start=span[0], end=span[1],
     )
     judgement = judgement.model_copy(update={"citation": citation})
+    if looks_like_instructions(citation.quote):
+        note = "the quote is an instruction, not evidence"
+        return judgement.model_copy(update={"stance": "irrelevant", "note": note})
     if stance != "irrelevant" and (similarity := relevance(llm, claim, citation.quote)) < MIN_QUOTE_RELEVANCE:
         note = f"the quote is not about the claim (similarity {similarity:.2f})"
         return judgement.model_copy(update={"stance": "irrelevant", "note": note})
     if stance == "supports" and (problem := support_problem(claim, citation.quote, article.title)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
-    if stance == "refutes" and (problem := refute_problem(claim, citation.quote)):
+    if stance == "refutes" and (problem := refute_problem(claim, citation.quote, article.title)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not refutation: {problem}"})
     return judgement

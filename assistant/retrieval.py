@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .article import Article
+from .checks import looks_like_instructions
 from .chunking import Span, is_sentence, sentences
 from .embedding import get_embedder
 from .lexical import fuse
@@ -87,7 +88,9 @@ def retrieve(
         inside = [
             s
             for s in sentences(article.text)
-            if any(c.start <= s.start and s.end <= c.end for c in spans[article_id]) and s.end - s.start >= 20
+            if any(c.start <= s.start and s.end <= c.end for c in spans[article_id])
+            and s.end - s.start >= 20
+            and not looks_like_instructions(article.text[s.start : s.end])
         ]
         # Headlines and subheadings (no closing punctuation) are weak evidence; keep them only as a last resort.
         candidates = [s for s in inside if is_sentence(article.text[s.start : s.end])] or inside
