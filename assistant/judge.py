@@ -92,7 +92,7 @@ def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     judgement = judgement.model_copy(update={"citation": citation})
     if looks_like_instructions(citation.quote):
         note = "the quote is an instruction, not evidence"
-        return judgement.model_copy(update={"stance": "irrelevant", "note": note})
+        return judgement.model_copy(update={"stance": "irrelevant", "note": note, "citation": None})
     if stance != "irrelevant" and (similarity := relevance(llm, claim, citation.quote)) < MIN_QUOTE_RELEVANCE:
         note = f"the quote is not about the claim (similarity {similarity:.2f})"
         return judgement.model_copy(update={"stance": "irrelevant", "note": note})
