@@ -68,6 +68,11 @@ def _store(settings: Settings) -> Store:
     return Store(settings)
 
 
+def _require_articles(store: Store) -> None:
+    if store.counts()[0] == 0:
+        raise UserInputError(f"no articles are stored in {store.home}: run `factdesk ingest PATH` first")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"factdesk {__version__}")
@@ -144,8 +149,7 @@ def verify(
     claim = clean_claim(claim)
     settings = _settings()
     store = _store(settings)
-    if store.counts()[0] == 0:
-        raise UserInputError(f"no articles are stored in {settings.home}: run `factdesk ingest PATH` first")
+    _require_articles(store)
     llm = LLM(settings)
     try:
         verdict = run_verify(claim, store, llm, settings)
@@ -197,8 +201,7 @@ def check(
     settings = _settings()
     store = _store(settings)
     source = resolve_article(article, store)
-    if store.counts()[0] == 0:
-        raise UserInputError(f"no articles are stored in {settings.home}: run `factdesk ingest PATH` first")
+    _require_articles(store)
     llm = LLM(settings)
     try:
         report = run_check(source, store, llm, settings, min_worthiness, max_claims)

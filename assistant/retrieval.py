@@ -65,7 +65,10 @@ def retrieve(
     reaches ``min_score`` the corpus does not address the claim and nothing is
     returned, so no model call is spent on it.
     """
-    dense = [h for h in store.query(claim, n=sources * 4, exclude=exclude) if h.score >= min_score]
+    embedder = get_embedder(store.settings.embed_threads)
+    claim_vector = embedder.embed([claim])[0]
+    hits = store.query(claim, n=sources * 4, exclude=exclude, vector=claim_vector)
+    dense = [h for h in hits if h.score >= min_score]
     if not dense:
         return []
     lexical = store.lexical().search(claim, n=sources * 4, exclude=exclude)
@@ -80,8 +83,6 @@ def retrieve(
         spans.setdefault(chunk.article_id, []).append(Span(chunk.start, chunk.end))
     articles = {article_id: store.article(article_id) for article_id in order}
     chosen = _diversify(order, {a: articles[a].outlet.strip().lower() for a in order}, sources)
-    embedder = get_embedder(store.settings.embed_threads)
-    claim_vector = embedder.embed([claim])[0]
     evidence = []
     for rank, article_id in enumerate(chosen):
         article = articles[article_id]

@@ -164,12 +164,16 @@ class Store:
         articles = self.db.execute("SELECT COUNT(*) FROM articles WHERE complete = 1").fetchone()[0]
         return int(articles), int(self.collection.count())
 
-    def query(self, text: str, n: int, exclude: str | None = None) -> list[Hit]:
-        """The ``n`` chunks nearest to ``text``; ``exclude`` leaves one article out."""
+    def query(
+        self, text: str, n: int, exclude: str | None = None, vector: np.ndarray | None = None
+    ) -> list[Hit]:
+        """The ``n`` chunks nearest to ``text`` (or its ``vector``, when the caller has it); ``exclude`` leaves one
+        article out."""
         total = self.collection.count()
         if total == 0:
             return []
-        vector = get_embedder(self.settings.embed_threads).embed([text])[0]
+        if vector is None:
+            vector = get_embedder(self.settings.embed_threads).embed([text])[0]
         where = {"article_id": {"$ne": exclude}} if exclude else None
         result = self.collection.query(
             query_embeddings=[vector], n_results=min(n, total), where=where,
