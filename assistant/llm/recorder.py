@@ -4,6 +4,9 @@ The key covers the endpoint path and the whole JSON body: model, messages,
 response schema and parameters. Headers are never part of a recording, so an
 API key cannot leak into one. In replay mode there is no inner transport at
 all: a request without a recording fails loudly and nothing is sent.
+
+A streamed request (``"stream": true``) is passed through as it arrives; its
+server-sent events are kept as a list of chunks and replayed as events again.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,6 +30,63 @@ def request_key(path: str, body: dict[str, Any]) -> str:
     """Canonical JSON (sorted keys) of path and body, hashed: stable across runs and machines."""
     canonical = json.dumps({"path": path, "body": body}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def sse(chunks: list[dict[str, Any]]) -> bytes:
+    """Chunks as the server-sent events of a streamed chat completion, ``[DONE]`` last."""
+    events = [f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n" for chunk in chunks]
+    return ("".join(events) + "data: [DONE]\n\n").encode("utf-8")
+
+
+def parse_sse(data: bytes) -> list[dict[str, Any]]:
+    """The JSON chunks of a server-sent event stream (comments, ``[DONE]`` and junk skipped)."""
+    chunks = []
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if line.startswith("data:") and (payload := line[5:].strip()) and payload != "[DONE]":
+            try:
+                chunks.append(json.loads(payload))
+            except ValueError:
+                continue
+    return chunks
+
+
+def assembled(chunks: list[dict[str, Any]]) -> dict[str, Any]:
+    """One chat completion from streamed chunks: the text joined, the usage of the chunk that has it."""
+    text = "".join(
+        (choice.get("delta") or {}).get("content") or "" for chunk in chunks for choice in chunk.get("choices") or []
+    )
+    usage = next((c["usage"] for c in reversed(chunks) if isinstance(c.get("usage"), dict)), None)
+    return {"choices": [{"message": {"role": "assistant", "content": text}}], "usage": usage}
+
+
+class _Tee(httpx.SyncByteStream):
+    """Pass a stream through unchanged; hand its body on once, when it ends or is closed.
+
+    Clients stop reading at the ``[DONE]`` event and close the response, so the
+    hand-over happens on close as well as at the end of the stream.
+    """
+
+    def __init__(self, inner: httpx.SyncByteStream, done: Callable[[bytes], None]) -> None:
+        self.inner = inner
+        self.done: Callable[[bytes], None] | None = done
+        self.seen: list[bytes] = []
+
+    def __iter__(self) -> Iterator[bytes]:
+        for part in self.inner:
+            self.seen.append(part)
+            yield part
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.done is not None:
+            done, self.done = self.done, None
+            done(b"".join(self.seen))
+
+    def close(self) -> None:
+        try:
+            self._finish()
+        finally:
+            self.inner.close()
 
 
 def _endpoint_path(url: httpx.URL) -> str:
@@ -60,6 +121,8 @@ class RecordingTransport(httpx.BaseTransport):
         assert self.inner is not None
         started = time.perf_counter()
         response = self.inner.handle_request(request)
+        if body.get("stream") and response.is_success:
+            return self._pass_stream(key, body, response, started)
         response.read()
         seconds = time.perf_counter() - started
         if response.is_success:
@@ -69,23 +132,48 @@ class RecordingTransport(httpx.BaseTransport):
                 self._save(key, body, payload, seconds)
         return response
 
+    def _pass_stream(self, key: str, body: dict[str, Any], response: httpx.Response, started: float) -> httpx.Response:
+        """The response streams on to the caller; usage is counted (and recorded) once it has all been read."""
+
+        def done(data: bytes) -> None:
+            chunks = parse_sse(data)
+            seconds = time.perf_counter() - started
+            self.usage.add(assembled(chunks), seconds, replayed=False)
+            # A stream cut short (Ctrl-C, a broken connection) is counted but never recorded.
+            if self.mode == "record" and b"data: [DONE]" in data:
+                self._save(key, body, assembled(chunks), seconds, chunks)
+
+        assert isinstance(response.stream, httpx.SyncByteStream)
+        return httpx.Response(response.status_code, headers=response.headers, stream=_Tee(response.stream, done))
+
     def _replay(self, key: str) -> httpx.Response:
         path = self.path_for(key)
         if not path.exists():
             raise RecordingMissingError(key, str(self.folder))
         record = json.loads(path.read_text(encoding="utf-8"))
         self.usage.add(record["response"], float(record.get("seconds", 0.0)), replayed=True)
+        if "chunks" in record:
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse(record["chunks"]))
         return httpx.Response(200, json=record["response"])
 
-    def _save(self, key: str, body: dict[str, Any], payload: dict[str, Any], seconds: float) -> None:
+    def _save(
+        self,
+        key: str,
+        body: dict[str, Any],
+        payload: dict[str, Any],
+        seconds: float,
+        chunks: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        record = {
+        record: dict[str, Any] = {
             "key": key,
             "recorded": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(seconds, 3),
             "request": body,
             "response": payload,
         }
+        if chunks is not None:
+            record["chunks"] = chunks
         tmp = self.path_for(key).with_suffix(".tmp")
         tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         tmp.replace(self.path_for(key))

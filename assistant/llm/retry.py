@@ -65,10 +65,13 @@ class RetryTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.waited = 0.0
         self.exhausted = False
-        request.read()
+        streamed = b'"stream":true' in request.read().replace(b" ", b"")
 
         def attempt() -> httpx.Response:
             response = self.inner.handle_request(request)
+            if streamed and response.is_success:
+                # A stream is shown as it arrives, so only its start can be retried: a break later is an error.
+                return response
             # Read the (small, JSON) body here, so a connection that breaks mid-body is retried too.
             response.read()
             return response
