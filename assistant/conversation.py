@@ -24,6 +24,17 @@ from .prompts import as_data, prompt
 
 HISTORY_TURNS = 3
 _MARKERS = re.compile(r"\s*\[\d+\]")
+# A question that leans on the conversation: it opens with a conjunction or points back with a pronoun.
+_LEANS = re.compile(
+    r"^\s*(and|but|so|also|then|what about|how about)\b|\b(it|its|they|them|their|he|him|his|she|her|that|those"
+    r"|these|there|so far)\b",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
 
 
 class Turn(BaseModel):
@@ -61,7 +72,13 @@ def standalone(llm: LLM, history: list[Turn], question: str) -> str:
     except InvalidOutputError:
         return question
     # A rewrite that is empty or rambles is worse than the question as asked.
-    return rewritten if 0 < len(rewritten) <= max(300, 3 * len(question)) else question
+    if not 0 < len(rewritten) <= max(300, 3 * len(question)):
+        rewritten = question
+    if _LEANS.search(question) and _words(rewritten) <= _words(question):
+        # The model gave the question back without what it refers to (a small model often does):
+        # carry the last question along, so retrieval and the answer still know the subject.
+        rewritten = f"{rewritten} (following: {asked[-1].standalone})"
+    return rewritten
 
 
 class Conversation:

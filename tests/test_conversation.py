@@ -1,13 +1,16 @@
 """Follow-up questions made standalone, and conversations saved for looking back."""
 
+import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.conversation import Conversation, Turn, load, rewrite_messages, saved, standalone
 from assistant.errors import UserInputError
 from assistant.llm import LLM
 from assistant.settings import Settings
+from tests.conftest import run_cli
 
 FIRST = Turn(
     kind="ask",
@@ -28,6 +31,22 @@ def test_a_follow_up_is_rewritten_with_what_it_refers_to(isolated: Path) -> None
     rewritten = standalone(llm, [FIRST], "and how many were moved so far?")
     assert "detainee" in rewritten.lower()
     assert llm.usage.calls == 1
+
+
+def test_a_rewrite_that_resolves_nothing_carries_the_last_question_along(isolated: Path) -> None:
+    from tests.test_recorder import Scripted, completion, settings
+
+    def llm(answer: str) -> LLM:
+        reply = httpx.Response(200, json=completion(json.dumps({"question": answer})))
+        return LLM(settings(isolated, "live"), inner=Scripted(reply))
+
+    assert standalone(llm("How many were moved so far?"), [FIRST], "and how many were moved so far?") == (
+        f"How many were moved so far? (following: {FIRST.standalone})"
+    )
+    # A rewrite that names the subject, or a question that does not lean on the conversation, stays as it is.
+    rewritten = standalone(llm("How many detainees were moved?"), [FIRST], "and how many?")
+    assert rewritten == "How many detainees were moved?"
+    assert standalone(llm("Who is Marco Rubio?"), [FIRST], "Who is Marco Rubio?") == "Who is Marco Rubio?"
 
 
 def test_the_rewrite_sees_recent_turns_as_data_without_citation_markers() -> None:
@@ -55,3 +74,17 @@ def test_a_missing_or_damaged_conversation_is_a_clear_error(isolated: Path) -> N
         log.write("{not json\n")
     with pytest.raises(UserInputError, match="line 2"):
         load(isolated, "broken")
+
+
+def test_conversations_are_listed_and_shown_by_the_cli(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "No saved conversations" in run_cli(["conversations"], capsys)[1]
+    conversation = Conversation(isolated)
+    conversation.add(FIRST.model_copy(update={"sources": [{"outlet": "The Meridian Ledger", "text": "150 moved."}]}))
+    code, out, _ = run_cli(["conversations"], capsys)
+    assert code == 0 and conversation.name in out and "1 turn(s)" in out
+    code, out, _ = run_cli(["conversations", conversation.name[:8]], capsys)
+    assert code == 0 and "moved 150 ISIS detainees" in out and "150 moved." in out
+    code, out, _ = run_cli(["conversations", conversation.name, "--json"], capsys)
+    assert code == 0 and json.loads(out)[0]["question"] == FIRST.question
+    code, _, err = run_cli(["conversations", "nope"], capsys)
+    assert code == 2 and "no saved conversation" in err
