@@ -263,5 +263,7 @@ def load(target: str, max_bytes: int = MAX_BYTES) -> Loaded:
             part = load_file(file, max_bytes)
             loaded.articles.extend(part.articles)
             loaded.failures.extend(part.failures)
+        if not loaded.articles and not loaded.failures:
+            loaded.failures.append(LoadError(target, "no files to read (factdesk reads .txt, .md, .html, .jsonl)"))
         return loaded
     return load_file(path, max_bytes)

@@ -133,10 +133,14 @@ class Store:
                     configuration={"hnsw": {"space": "cosine"}},
                 )
                 count = int(collection.count())
+                # An interrupted ingest leaves extra chunks (re-run ingest to finish); fewer means the index lost
+                # some. A writer may change both between the two reads: a real loss is still there when re-read.
+                if count < expected:
+                    articles, expected = self._expected()
+                    count = int(collection.count())
             except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
                 reason = " ".join(str(exc).split())
                 raise StoreError(f"cannot open the vector index in {index} ({reason}): {_REMEDY}") from None
-            # An interrupted ingest leaves extra chunks (re-run ingest to finish); fewer means the index lost some.
             if count < expected or (count and not self._rows()):
                 raise StoreError(
                     f"the vector index {index} holds {count} chunk(s) but {self.home / 'articles.db'} lists "
@@ -189,6 +193,8 @@ class Store:
         collection = self.collection  # opened (and checked) before anything is written
         stale = self.db.execute("SELECT chunker FROM articles WHERE id = ?", (article.id,)).fetchone()
         if stale and stale[0] != chunker:
+            with self.db:  # incomplete before its chunks go, so a crash in between cannot look like a damaged index
+                self.db.execute("UPDATE articles SET complete = 0 WHERE id = ?", (article.id,))
             collection.delete(where={"article_id": article.id})
         with self.db:
             self.db.execute(

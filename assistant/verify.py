@@ -39,14 +39,15 @@ def clean_claim(claim: str) -> str:
 
 
 def checkable_claim(claim: str) -> str:
-    """``clean_claim``, also refusing text that states nothing: a single word such as "hello" or "Iraq".
+    """``clean_claim``, also refusing text that states nothing: one word ("hello", "Iraq?") or no word at all ("7,000").
 
     Retrieval would find the nearest passages to any word and the model would be asked to judge them, so a
     greeting could come back "refuted"; one line, before any model call, is the honest answer.
     """
     text = clean_claim(claim)
     words = re.findall(r"\w+", text)
-    if len(words) < 2 and len(_UNSPACED.findall(text)) < 4:
+    wordy = any(ch.isalpha() for ch in text) and (len(words) >= 2 or len(_UNSPACED.findall(text)) >= 4)
+    if not wordy:
         shown = text if len(text) <= 40 else text[:40] + "..."
         raise UserInputError(
             f"{shown!r} is not a checkable claim: state what happened or what is true, "
