@@ -24,7 +24,7 @@ MAX_BYTES = 20 * MB  # the default of FACTDESK_MAX_FILE_MB
 # Formats people drop into a folder of articles by mistake, named so the skip says what the file is.
 _SIGNATURES = {
     b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF-": "a PDF document",
-    b"PK\x03\x04": "a zip archive (or .docx/.xlsx/.epub)", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7z archive",
+    b"PK\x03\x04": "a zip archive or an Office document", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7z archive",
     b"\x7fELF": "an executable", b"SQLite format 3\x00": "an SQLite database",
 }
 _META_TEXT = ("title", "outlet", "url", "published", "date")

@@ -67,7 +67,9 @@ class Store:
             self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.home, 0o700)
         except OSError as exc:
-            raise StoreError(f"cannot open the data directory {self.home}: {exc.strerror or exc}") from None
+            what = "it is a file, not a folder" if self.home.is_file() else exc.strerror or str(exc)
+            raise StoreError(f"cannot open the data directory {self.home} ({what}): set FACTDESK_HOME to a folder "
+                             "you can write to") from None
         db_path, index = self.home / "articles.db", self.home / "chroma" / "chroma.sqlite3"
         if not db_path.exists() and index.is_file() and index.stat().st_size:
             raise StoreError(f"{db_path} is missing but the vector index {index.parent} exists: {_REMEDY}")
@@ -139,7 +141,7 @@ class Store:
                     articles, expected = self._expected()
                     count = int(collection.count())
             except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
-                reason = " ".join(str(exc).split())
+                reason = " ".join(str(exc).split()).split(". ")[-1]  # Chroma's last sentence says what is wrong
                 raise StoreError(f"cannot open the vector index in {index} ({reason}): {_REMEDY}") from None
             if count < expected or (count and not self._rows()):
                 raise StoreError(
