@@ -38,7 +38,7 @@ def ingest(targets: Sequence[str], store: Store, progress: Progress | None = Non
     summary = IngestSummary()
     articles = []
     for target in targets:
-        loaded = load(target, int(store.settings.max_file_mb * MB))
+        loaded = load(target, store.settings.max_file_mb * MB)
         summary.failures.extend(loaded.failures)
         if loaded.failures and not Path(target).expanduser().is_dir():
             summary.named_failed = True

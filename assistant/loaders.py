@@ -173,7 +173,7 @@ def _read(path: Path, source: str, max_bytes: int) -> bytes:
     size = path.stat().st_size
     too_big = f"the limit is {max_bytes / MB:g} MB (FACTDESK_MAX_FILE_MB)"
     if size > max_bytes:
-        raise LoadError(source, f"file is {size / MB:.0f} MB; {too_big}")
+        raise LoadError(source, f"file is {size / MB:.1f} MB; {too_big}")
     with path.open("rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:

@@ -112,12 +112,12 @@ class Case:
     # The data directory is byte for byte as before (its SQLite files row for row). None: when it held only
     # GOOD["pre"] and should hold just that afterwards, which is cheaper to check than opening the index.
     untouched: bool | None = None
+    process: bool = False  # run `python -m assistant` in a real subprocess rather than in-process
+    after: Callable[[Ctx, str], None] | None = None  # more checks, given stdout
 
     @property
     def unchanged(self) -> bool:
         return self.untouched if self.untouched is not None else self.pre and self.stored == ("pre",)
-    process: bool = False  # run `python -m assistant` in a real subprocess rather than in-process
-    after: Callable[[Ctx, str], None] | None = None  # more checks, given stdout
 
 
 # ---- building blocks ---------------------------------------------------------------------------------------
@@ -329,7 +329,7 @@ BAD_FILES: list[tuple[str, str, bytes | Callable[[Ctx, str], Path], str, tuple[s
      "not UTF-8 text (byte 0xe9 at offset 3); convert it first, e.g. iconv -f latin1 -t utf-8", ()),
     ("html-only-scripts-and-nav", "portal.html", BOILERPLATE_HTML.encode(), "no article text found", ()),
     ("50-mb", "huge.txt", lambda ctx, name: _sparse(ctx, name, 50 * MB),
-     "file is 50 MB; the limit is 20 MB (FACTDESK_MAX_FILE_MB)", ()),
+     "file is 50.0 MB; the limit is 20 MB (FACTDESK_MAX_FILE_MB)", ()),
     ("named-pipe", "pipe.txt", _fifo, "not a regular file", ()),
     ("jsonl-bad-line-in-middle", "mixed.jsonl", JSONL_GOOD[0] + b"\n{broken\n" + JSONL_GOOD[1] + b"\n",
      "line 2: invalid JSON", ("jsonl-good",)),
@@ -449,6 +449,10 @@ CASES: list[Case] = [
     Case("ingest/folder/unreadable-subfolder", _unreadable_folder, 0, "cannot read the folder (Permission denied)",
          stored=("pre", "good")),
     Case("ingest/folder/unreadable-named", _unreadable_folder_named, 2, "cannot read the folder"),
+    Case("ingest/file/over-a-lowered-limit",
+         build(lambda ctx: (ctx.monkeypatch.setenv("FACTDESK_MAX_FILE_MB", "1"), _sparse(ctx, "mid.txt", 3 * MB // 2)),
+               ["ingest", "{in}/mid.txt"]), 2,
+         "{in}/mid.txt: file is 1.5 MB; the limit is 1 MB (FACTDESK_MAX_FILE_MB)"),
     Case("ingest/folder/no-files", build(lambda ctx: (ctx.inputs / "none").mkdir(), ["ingest", "{in}/none"]), 2,
          "no files to read"),
     Case("ingest/folder/only-other-types",
