@@ -573,16 +573,13 @@ CASES: list[Case] = [
 
 @pytest.fixture(scope="module")
 def pre_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding GOOD["pre"], written by a real `factdesk ingest` process (so every file is on
-    disk); each case starts from a copy."""
+    """A data directory holding GOOD["pre"]; each case starts from a copy (made while nothing writes to it)."""
     root = tmp_path_factory.mktemp("pre")
     name, data = GOOD["pre"]
     (root / name).write_bytes(data)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTDESK_")}
-    env |= {"FACTDESK_HOME": str(root / "home"), "FACTDESK_RECORD_MODE": "replay", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "assistant", "ingest", str(root / name)], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    store = Store(Settings(home=root / "home", record_mode="replay"))
+    assert ingest([str(root / name)], store).added == 1
+    store.close()
     return root / "home"
 
 
