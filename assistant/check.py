@@ -13,7 +13,7 @@ from .errors import UserInputError
 from .extract import Claim, extract
 from .llm import LLM
 from .llm.usage import Usage
-from .loaders import load
+from .loaders import MB, load
 from .settings import Settings
 from .store import Store
 from .verdict import Verdict
@@ -40,7 +40,7 @@ class CheckReport(BaseModel):
 def resolve_article(target: str, store: Store) -> Article:
     """An article from a file path, or from the store by id (a unique prefix of at least 6 characters)."""
     if Path(target).expanduser().exists():
-        loaded = load(target)
+        loaded = load(target, store.settings.max_file_mb * MB)
         if loaded.failures and not loaded.articles:
             failure = loaded.failures[0]
             raise UserInputError(f"{failure.source}: {failure.reason}")

@@ -43,7 +43,7 @@ from .report import (
 )
 from .settings import Settings, load_settings
 from .store import Store, quiet_chroma
-from .verify import clean_claim
+from .verify import checkable_claim, clean_claim, visible_text
 from .verify import verify as run_verify
 
 EVALS = Path("evals")
@@ -118,11 +118,7 @@ def ingest(
         print(ingest_json(summary, store))
     else:
         show_ingest(out, summary, store)
-    named_files = {p for p in paths if os.path.isfile(p)}
-    if summary.failures and (
-        (not summary.added and not summary.unchanged)
-        or any(f.source.split(" line ")[0] in named_files for f in summary.failures)
-    ):
+    if summary.failures and (summary.named_failed or not (summary.added or summary.unchanged)):
         raise typer.Exit(UserInputError.exit_code)
 
 
@@ -133,7 +129,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the stored passages nearest to a query, with their sources."""
-    if not query.strip():
+    query = visible_text(query)
+    if not query:
         raise UserInputError("the query is empty")
     settings = _settings()
     store = _store(settings)
@@ -153,7 +150,7 @@ def verify(
     verbose: VerboseOpt = False,
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
-    claim = clean_claim(claim)
+    claim = checkable_claim(claim)
     settings = _settings()
     store = _store(settings)
     _require_articles(store)

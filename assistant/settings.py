@@ -82,6 +82,9 @@ class Settings(BaseSettings):
         default=None, description="Folder of recorded LLM responses. Default: HOME/recordings."
     )
     chunk_chars: int = Field(default=600, ge=100, description="Target size of a chunk, in characters.")
+    max_file_mb: int = Field(
+        default=20, ge=1, description="Largest input file read, in MB; a larger one is refused before it is read."
+    )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."
     )

@@ -29,6 +29,15 @@ from .lexical import LexicalIndex
 from .settings import Settings
 
 COLLECTION = "chunks"
+# The store's layout, kept in articles.db as SQLite's user_version. A store without one (made before the
+# marker existed) has layout 1 when its table has layout 1's columns.
+LAYOUT = 1
+LOCK_WAIT = 30.0
+_REMEDY = "restore it from a backup, or set FACTDESK_HOME to a new folder and ingest again"
+_COLUMNS = {
+    "id", "title", "outlet", "url", "published", "source", "fictional", "text",
+    "chunker", "chunks", "complete", "added",
+}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -57,12 +66,47 @@ class Store:
         try:
             self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.home, 0o700)
-            self.db = sqlite3.connect(self.home / "articles.db", timeout=30)
-            self.db.executescript(_SCHEMA)
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
+        except OSError as exc:
+            what = "it is a file, not a folder" if self.home.is_file() else exc.strerror or str(exc)
+            raise StoreError(f"cannot open the data directory {self.home} ({what}): set FACTDESK_HOME to a folder "
+                             "you can write to") from None
+        db_path, index = self.home / "articles.db", self.home / "chroma" / "chroma.sqlite3"
+        if not db_path.exists() and index.is_file() and index.stat().st_size:
+            raise StoreError(f"{db_path} is missing but the vector index {index.parent} exists: {_REMEDY}")
+        self.db = self._open_db(db_path)
         self._collection: Any = None
         self._lexical: LexicalIndex | None = None
+
+    @staticmethod
+    def _open_db(path: Path) -> sqlite3.Connection:
+        """The article table, created in a new store; a damaged file or another layout is refused, never rewritten."""
+        try:
+            db = sqlite3.connect(path, timeout=30)
+            layout = int(db.execute("PRAGMA user_version").fetchone()[0])
+            columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is damaged or not a factdesk store ({exc}): {_REMEDY}") from None
+        if layout > LAYOUT:
+            db.close()
+            raise StoreError(
+                f"{path} has store layout {layout}, from a newer factdesk; this version reads layout {LAYOUT}: "
+                "upgrade factdesk, or set FACTDESK_HOME to another folder"
+            )
+        if columns and columns != _COLUMNS:
+            db.close()
+            missing = ", ".join(sorted(_COLUMNS - columns)) or "none"
+            raise StoreError(
+                f"{path} has an older or unknown store layout (columns missing: {missing}) that cannot be "
+                "migrated safely: move the folder aside, or set FACTDESK_HOME to a new folder, and ingest again"
+            )
+        try:
+            if not columns:
+                db.executescript(_SCHEMA)
+            if layout < LAYOUT:
+                db.execute(f"PRAGMA user_version = {LAYOUT}")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write to {path} ({exc}): check the folder's permissions and free space") from None
+        return db
 
     @property
     def collection(self) -> Any:
@@ -72,23 +116,53 @@ class Store:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
+            index = self.home / "chroma"
+            articles, expected = self._expected()
+            # Chroma would silently start an empty index here, and every stored article would look complete.
+            sqlite_file = index / "chroma.sqlite3"
+            if articles and not (sqlite_file.is_file() and sqlite_file.stat().st_size):
+                raise StoreError(
+                    f"the vector index {index} is missing or empty but {articles} article(s) are stored in "
+                    f"{self.home / 'articles.db'}: {_REMEDY}"
+                )
             try:
                 client = chromadb.PersistentClient(
-                    path=str(self.home / "chroma"),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                    path=str(index), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
                 )
-                self._collection = client.get_or_create_collection(
+                collection = client.get_or_create_collection(
                     COLLECTION,
                     embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
                     configuration={"hnsw": {"space": "cosine"}},
                 )
+                count = int(collection.count())
+                # An interrupted ingest leaves extra chunks (re-run ingest to finish); fewer means the index lost
+                # some. A writer may change both between the two reads: a real loss is still there when re-read.
+                if count < expected:
+                    articles, expected = self._expected()
+                    count = int(collection.count())
             except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
-                raise StoreError(f"cannot open the vector index in {self.home / 'chroma'}: {exc}") from None
+                reason = " ".join(str(exc).split()).split(". ")[-1]  # Chroma's last sentence says what is wrong
+                raise StoreError(f"cannot open the vector index in {index} ({reason}): {_REMEDY}") from None
+            if count < expected or (count and not self._rows()):
+                raise StoreError(
+                    f"the vector index {index} holds {count} chunk(s) but {self.home / 'articles.db'} lists "
+                    f"{articles} complete article(s) with {expected}: one of them was damaged or replaced; {_REMEDY}"
+                )
+            self._collection = collection
         return self._collection
 
+    def _expected(self) -> tuple[int, int]:
+        """(complete articles, the chunks they have in the index)."""
+        row = self.db.execute("SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM articles WHERE complete = 1").fetchone()
+        return int(row[0]), int(row[1])
+
+    def _rows(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
     @contextmanager
-    def writing(self, wait: float = 30.0) -> Iterator[None]:
+    def writing(self, wait: float | None = None) -> Iterator[None]:
         """Hold the data directory's write lock: one writer at a time, readers unaffected."""
+        wait = LOCK_WAIT if wait is None else wait
         handle = open(self.home / "write.lock", "w")  # noqa: SIM115 (held across the yield)
         deadline = time.monotonic() + wait
         while True:
@@ -98,7 +172,10 @@ class Store:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     handle.close()
-                    message = f"another factdesk process is writing to {self.home}; try again when it ends"
+                    message = (
+                        f"another factdesk process is writing to {self.home} (waited {wait:g} s); "
+                        "try again when it ends"
+                    )
                     raise StoreError(message) from None
                 time.sleep(0.2)
         try:
@@ -115,9 +192,12 @@ class Store:
 
     def add(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, chunker: str) -> None:
         """Store an article and its chunks; safe to repeat after a crash at any point."""
+        collection = self.collection  # opened (and checked) before anything is written
         stale = self.db.execute("SELECT chunker FROM articles WHERE id = ?", (article.id,)).fetchone()
         if stale and stale[0] != chunker:
-            self.collection.delete(where={"article_id": article.id})
+            with self.db:  # incomplete before its chunks go, so a crash in between cannot look like a damaged index
+                self.db.execute("UPDATE articles SET complete = 0 WHERE id = ?", (article.id,))
+            collection.delete(where={"article_id": article.id})
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
@@ -127,7 +207,7 @@ class Store:
                 ),
             )
         if chunks:
-            self.collection.upsert(
+            collection.upsert(
                 ids=[c.id for c in chunks],
                 documents=[c.text for c in chunks],
                 embeddings=[v for v in vectors],
