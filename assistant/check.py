@@ -48,9 +48,9 @@ def resolve_article(target: str, store: Store) -> Article:
             raise UserInputError(f"{target} holds {len(loaded.articles)} articles; give one file or an article id")
         return loaded.articles[0]
     if len(target) >= 6:
-        matches = [a for a in store.db.execute("SELECT id FROM articles WHERE id LIKE ?", (target + "%",))]
+        matches = store.find(target)
         if len(matches) == 1:
-            return store.article(matches[0][0])
+            return store.article(matches[0])
         if len(matches) > 1:
             raise UserInputError(f"{target} matches {len(matches)} stored articles; give more of the id")
     raise UserInputError(f"{target}: no such file, and no stored article has that id")

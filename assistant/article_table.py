@@ -1,0 +1,212 @@
+"""Where whole article texts live: a SQLite table in the data directory, or a Chroma collection on a shared server.
+
+Quotes are checked against the whole text, so whoever can read a chunk must be
+able to read its article: with a local store both sit in the data directory;
+with ``FACTDESK_CHROMA_URL`` both sit on the server, so a team sharing the
+server shares one corpus and every client can verify any quote.
+
+A row is written with ``complete = 0`` before its chunks and set to 1 after
+them, so an interrupted ingest is finished by the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+from .article import Article
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL, outlet TEXT NOT NULL, url TEXT NOT NULL, published TEXT,
+    source TEXT NOT NULL, fictional INTEGER NOT NULL, text TEXT NOT NULL,
+    chunker TEXT NOT NULL, chunks INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0, added REAL NOT NULL
+);
+"""
+ARTICLES_COLLECTION = "articles"
+# The articles collection is read by id and metadata only; Chroma still wants a vector per record.
+_NO_VECTOR = [1.0]
+_PAGE = 1000
+
+
+class ArticleTable(Protocol):
+    """What the store needs from an article table; both kinds are safe to share between threads."""
+
+    def chunker(self, article_id: str) -> str | None:
+        """The chunker an article was stored with, or None when it is not stored at all."""
+
+    def is_complete(self, article_id: str, chunker: str) -> bool: ...
+
+    def begin(self, article: Article, chunker: str, chunks: int) -> None:
+        """Write (or replace) the article's row, not yet complete."""
+
+    def finish(self, article_id: str) -> None:
+        """Mark the article complete: all of its chunks are stored."""
+
+    def get(self, article_id: str) -> Article | None: ...
+
+    def complete_ids(self) -> list[str]:
+        """Ids of complete articles, oldest first."""
+
+    def find(self, prefix: str) -> list[str]:
+        """Ids of stored articles that start with ``prefix``."""
+
+    def fingerprint(self) -> str:
+        """A digest of the complete articles and their chunkers: it changes whenever the chunk set does."""
+
+    def close(self) -> None: ...
+
+
+def _digest(rows: list[tuple[str, str]]) -> str:
+    digest = hashlib.blake2b(digest_size=12)
+    for article_id, chunker in sorted(rows):
+        digest.update(f"{article_id}:{chunker}\n".encode())
+    return digest.hexdigest()
+
+
+class SqliteArticleTable:
+    """Articles in ``HOME/articles.db``; one connection shared by the process's threads under a lock."""
+
+    def __init__(self, home: Path) -> None:
+        self.db = sqlite3.connect(home / "articles.db", timeout=30, check_same_thread=False)
+        self.db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+
+    def chunker(self, article_id: str) -> str | None:
+        with self._lock:
+            row = self.db.execute("SELECT chunker FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def is_complete(self, article_id: str, chunker: str) -> bool:
+        with self._lock:
+            row = self.db.execute("SELECT complete, chunker FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return bool(row and row[0] and row[1] == chunker)
+
+    def begin(self, article: Article, chunker: str, chunks: int) -> None:
+        with self._lock, self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+                (
+                    article.id, article.title, article.outlet, article.url, article.published,
+                    article.source, int(article.fictional), article.text, chunker, chunks, time.time(),
+                ),
+            )
+
+    def finish(self, article_id: str) -> None:
+        with self._lock, self.db:
+            self.db.execute("UPDATE articles SET complete = 1 WHERE id = ?", (article_id,))
+
+    def get(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT id, text, title, outlet, url, published, source, fictional FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Article(
+            id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4],
+            published=row[5], source=row[6], fictional=bool(row[7]),
+        )
+
+    def complete_ids(self) -> list[str]:
+        with self._lock:
+            rows = self.db.execute("SELECT id FROM articles WHERE complete = 1 ORDER BY added, id").fetchall()
+        return [r[0] for r in rows]
+
+    def find(self, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ?", (prefix + "%",)).fetchall()
+        return [r[0] for r in rows]
+
+    def fingerprint(self) -> str:
+        with self._lock:
+            rows = self.db.execute("SELECT id, chunker FROM articles WHERE complete = 1").fetchall()
+        return _digest([(r[0], r[1]) for r in rows])
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+
+class ChromaArticleTable:
+    """Articles as records of a Chroma collection: the text as the document, the rest as metadata."""
+
+    def __init__(self, client: Any) -> None:
+        self.collection = client.get_or_create_collection(ARTICLES_COLLECTION, embedding_function=None)
+
+    def _metadata(self, article_id: str) -> dict[str, Any] | None:
+        got = self.collection.get(ids=[article_id], include=["metadatas"])
+        return dict(got["metadatas"][0]) if got["ids"] else None
+
+    def chunker(self, article_id: str) -> str | None:
+        meta = self._metadata(article_id)
+        return str(meta["chunker"]) if meta else None
+
+    def is_complete(self, article_id: str, chunker: str) -> bool:
+        meta = self._metadata(article_id)
+        return bool(meta and meta.get("complete") and meta.get("chunker") == chunker)
+
+    def begin(self, article: Article, chunker: str, chunks: int) -> None:
+        self.collection.upsert(
+            ids=[article.id],
+            documents=[article.text],
+            embeddings=[_NO_VECTOR],
+            metadatas=[{
+                "title": article.title, "outlet": article.outlet, "url": article.url,
+                "published": article.published or "", "source": article.source, "fictional": article.fictional,
+                "chunker": chunker, "chunks": chunks, "complete": 0, "added": time.time(),
+            }],
+        )
+
+    def finish(self, article_id: str) -> None:
+        # Chroma merges updated metadata into the record's, so only the flag changes.
+        self.collection.update(ids=[article_id], metadatas=[{"complete": 1}])
+
+    def get(self, article_id: str) -> Article | None:
+        got = self.collection.get(ids=[article_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0]
+        return Article(
+            id=article_id, text=got["documents"][0], title=str(meta["title"]), outlet=str(meta["outlet"]),
+            url=str(meta["url"]), published=str(meta["published"]) or None, source=str(meta["source"]),
+            fictional=bool(meta["fictional"]),
+        )
+
+    def _complete(self) -> list[tuple[str, dict[str, Any]]]:
+        rows: list[tuple[str, dict[str, Any]]] = []
+        offset = 0
+        while True:
+            got = self.collection.get(where={"complete": 1}, include=["metadatas"], limit=_PAGE, offset=offset)
+            rows += zip(got["ids"], got["metadatas"], strict=True)
+            if len(got["ids"]) < _PAGE:
+                return rows
+            offset += _PAGE
+
+    def complete_ids(self) -> list[str]:
+        rows = self._complete()
+        return [i for i, _ in sorted(rows, key=lambda r: (float(r[1]["added"]), r[0]))]
+
+    def find(self, prefix: str) -> list[str]:
+        # Chroma cannot filter ids by prefix; the ids of a team's corpus fit in memory.
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=_PAGE * 10, offset=offset)
+            ids += [i for i in got["ids"] if i.startswith(prefix)]
+            if len(got["ids"]) < _PAGE * 10:
+                return ids
+            offset += _PAGE * 10
+
+    def fingerprint(self) -> str:
+        return _digest([(i, str(m["chunker"])) for i, m in self._complete()])
+
+    def close(self) -> None:
+        pass
