@@ -211,10 +211,11 @@ class Store:
         if vector is None:
             vector = get_embedder(self.settings.embed_threads).embed([text])[0]
         where = {"article_id": {"$ne": exclude}} if exclude else None
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(n, total), where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._lock:  # milliseconds, next to seconds of model time: not worth trusting every client's threading
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=min(n, total), where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         hits = []
         for cid, doc, meta, dist in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True

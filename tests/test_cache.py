@@ -1,0 +1,58 @@
+"""The live-mode response cache: an identical request to the same endpoint is answered once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from assistant.llm import LLM
+from tests.test_recorder import MESSAGES, Capital, Scripted, completion, settings
+
+
+def paris(**choice: object) -> httpx.Response:
+    body = completion('{"city": "Paris"}')
+    body["choices"][0].update(choice)  # type: ignore[index]
+    return httpx.Response(200, json=body)
+
+
+def test_the_same_request_is_answered_from_the_cache_and_costs_nothing(tmp_path: Path) -> None:
+    endpoint = Scripted(paris())
+    first = LLM(settings(tmp_path, "live"), inner=endpoint)
+    assert first.structured(Capital, MESSAGES).city == "Paris"
+    again = LLM(settings(tmp_path, "live"), inner=Scripted())  # a second process: the endpoint must not be asked
+    assert again.structured(Capital, MESSAGES).city == "Paris"
+    assert again.usage.calls == again.usage.cached == 1
+    assert (again.usage.prompt_tokens, again.usage.seconds) == (0, 0.0)
+    assert len(endpoint.bodies) == 1
+    saved = list((tmp_path / "cache").rglob("*.json"))
+    assert len(saved) == 1 and "sk-secret-123" not in saved[0].read_text()
+
+
+def test_another_question_another_endpoint_or_the_cache_off_all_ask_the_model(tmp_path: Path) -> None:
+    LLM(settings(tmp_path, "live"), inner=Scripted(paris())).structured(Capital, MESSAGES)
+    other = Scripted(paris())
+    LLM(settings(tmp_path, "live"), inner=other).structured(Capital, [{"role": "user", "content": "And Lyon?"}])
+    assert len(other.bodies) == 1
+    elsewhere = Scripted(paris())
+    moved = settings(tmp_path, "live").model_copy(update={"base_url": "http://other.test/v1"})
+    LLM(moved, inner=elsewhere).structured(Capital, MESSAGES)
+    assert len(elsewhere.bodies) == 1
+    off = Scripted(paris())
+    LLM(settings(tmp_path, "live", cache=False), inner=off).structured(Capital, MESSAGES)
+    assert len(off.bodies) == 1
+
+
+def test_a_cut_off_answer_is_not_cached(tmp_path: Path) -> None:
+    endpoint = Scripted(paris(finish_reason="length"), paris())
+    llm = LLM(settings(tmp_path, "live"), inner=endpoint)
+    assert llm.structured(Capital, MESSAGES).city == "Paris"
+    saved = list((tmp_path / "cache").rglob("*.json"))
+    assert len(saved) == 1 and json.loads(saved[0].read_text())["request"]["temperature"] == 0.5
+
+
+def test_record_and_replay_modes_leave_the_cache_alone(tmp_path: Path) -> None:
+    LLM(settings(tmp_path, "record"), inner=Scripted(paris())).structured(Capital, MESSAGES)
+    LLM(settings(tmp_path, "replay")).structured(Capital, MESSAGES)
+    assert not (tmp_path / "cache").exists()
