@@ -15,6 +15,7 @@ import hashlib
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,11 +44,11 @@ class ArticleTable(Protocol):
 
     def is_complete(self, article_id: str, chunker: str) -> bool: ...
 
-    def begin(self, article: Article, chunker: str, chunks: int) -> None:
-        """Write (or replace) the article's row, not yet complete."""
+    def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
+        """Write (or replace) each article's row with its chunk count, not yet complete."""
 
-    def finish(self, article_id: str) -> None:
-        """Mark the article complete: all of its chunks are stored."""
+    def finish(self, article_ids: Sequence[str]) -> None:
+        """Mark the articles complete: all of their chunks are stored."""
 
     def get(self, article_id: str) -> Article | None: ...
 
@@ -88,19 +89,23 @@ class SqliteArticleTable:
             row = self.db.execute("SELECT complete, chunker FROM articles WHERE id = ?", (article_id,)).fetchone()
         return bool(row and row[0] and row[1] == chunker)
 
-    def begin(self, article: Article, chunker: str, chunks: int) -> None:
+    def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
+        now = time.time()
         with self._lock, self.db:
-            self.db.execute(
+            self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
-                (
-                    article.id, article.title, article.outlet, article.url, article.published,
-                    article.source, int(article.fictional), article.text, chunker, chunks, time.time(),
-                ),
+                [
+                    (
+                        a.id, a.title, a.outlet, a.url, a.published, a.source, int(a.fictional), a.text,
+                        chunker, chunks, now,
+                    )
+                    for a, chunks in rows
+                ],
             )
 
-    def finish(self, article_id: str) -> None:
+    def finish(self, article_ids: Sequence[str]) -> None:
         with self._lock, self.db:
-            self.db.execute("UPDATE articles SET complete = 1 WHERE id = ?", (article_id,))
+            self.db.executemany("UPDATE articles SET complete = 1 WHERE id = ?", [(i,) for i in article_ids])
 
     def get(self, article_id: str) -> Article | None:
         with self._lock:
@@ -153,21 +158,29 @@ class ChromaArticleTable:
         meta = self._metadata(article_id)
         return bool(meta and meta.get("complete") and meta.get("chunker") == chunker)
 
-    def begin(self, article: Article, chunker: str, chunks: int) -> None:
-        self.collection.upsert(
-            ids=[article.id],
-            documents=[article.text],
-            embeddings=[_NO_VECTOR],
-            metadatas=[{
-                "title": article.title, "outlet": article.outlet, "url": article.url,
-                "published": article.published or "", "source": article.source, "fictional": article.fictional,
-                "chunker": chunker, "chunks": chunks, "complete": 0, "added": time.time(),
-            }],
-        )
+    def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
+        now = time.time()
+        for start in range(0, len(rows), _PAGE):
+            part = rows[start : start + _PAGE]
+            self.collection.upsert(
+                ids=[a.id for a, _ in part],
+                documents=[a.text for a, _ in part],
+                embeddings=[_NO_VECTOR for _ in part],
+                metadatas=[
+                    {
+                        "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published or "",
+                        "source": a.source, "fictional": a.fictional, "chunker": chunker, "chunks": chunks,
+                        "complete": 0, "added": now,
+                    }
+                    for a, chunks in part
+                ],
+            )
 
-    def finish(self, article_id: str) -> None:
+    def finish(self, article_ids: Sequence[str]) -> None:
         # Chroma merges updated metadata into the record's, so only the flag changes.
-        self.collection.update(ids=[article_id], metadatas=[{"complete": 1}])
+        for start in range(0, len(article_ids), _PAGE):
+            part = list(article_ids[start : start + _PAGE])
+            self.collection.update(ids=part, metadatas=[{"complete": 1} for _ in part])
 
     def get(self, article_id: str) -> Article | None:
         got = self.collection.get(ids=[article_id], include=["documents", "metadatas"])

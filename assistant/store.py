@@ -162,19 +162,25 @@ class Store:
 
     def add(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, chunker: str) -> None:
         """Store an article and its chunks; safe to repeat after a crash at any point."""
-        stale = self.table.chunker(article.id)
-        if stale is not None and stale != chunker:
-            self.collection.delete(where={"article_id": article.id})
-        self.table.begin(article, chunker, len(chunks))
-        for start in range(0, len(chunks), _PAGE):
-            part = chunks[start : start + _PAGE]
+        self.add_many([(article, chunks, vectors)], chunker)
+
+    def add_many(self, entries: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]], chunker: str) -> None:
+        """Store several articles with their chunks in a few large writes; complete only once all are in."""
+        for article, _, _ in entries:
+            stale = self.table.chunker(article.id)
+            if stale is not None and stale != chunker:
+                self.collection.delete(where={"article_id": article.id})
+        self.table.begin([(article, len(chunks)) for article, chunks, _ in entries], chunker)
+        rows = [(article, c, v) for article, chunks, vectors in entries for c, v in zip(chunks, vectors, strict=True)]
+        for start in range(0, len(rows), _PAGE):
+            part = rows[start : start + _PAGE]
             self.collection.upsert(
-                ids=[c.id for c in part],
-                documents=[c.text for c in part],
-                embeddings=[v for v in vectors[start : start + _PAGE]],
-                metadatas=[self._metadata(article, c) for c in part],
+                ids=[c.id for _, c, _ in part],
+                documents=[c.text for _, c, _ in part],
+                embeddings=[v for _, _, v in part],
+                metadatas=[self._metadata(a, c) for a, c, _ in part],
             )
-        self.table.finish(article.id)
+        self.table.finish([article.id for article, _, _ in entries])
 
     @staticmethod
     def _metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
