@@ -1,4 +1,5 @@
-"""The live-mode response cache: an identical request to the same endpoint is answered once."""
+"""Nothing is computed twice: an identical LLM request to the same endpoint (live mode), or an unchanged article's
+embeddings."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import json
 from pathlib import Path
 
 import httpx
+import numpy as np
+import pytest
 
+from assistant.embedding import Embedder
+from assistant.ingest import ingest
 from assistant.llm import LLM
+from assistant.settings import Settings
+from assistant.store import Store
 from tests.test_recorder import MESSAGES, Capital, Scripted, completion, settings
 
 
@@ -56,3 +63,27 @@ def test_record_and_replay_modes_leave_the_cache_alone(tmp_path: Path) -> None:
     LLM(settings(tmp_path, "record"), inner=Scripted(paris())).structured(Capital, MESSAGES)
     LLM(settings(tmp_path, "replay")).structured(Capital, MESSAGES)
     assert not (tmp_path / "cache").exists()
+
+
+def test_unchanged_articles_are_never_embedded_again(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.md").write_text("# Bridge\n\nThe old bridge over the Elm river reopened on Monday after repairs.")
+    (folder / "b.md").write_text("# Plant\n\nThe water plant in Millbrook will open in March, officials said.")
+    store = Store(Settings())
+    ingest([str(folder)], store)
+    embedded: list[str] = []
+    original = Embedder.embed
+
+    def counting(self: Embedder, texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(Embedder, "embed", counting)
+    assert ingest([str(folder)], store).unchanged == 2 and embedded == []
+    (folder / "b.md").write_text("# Plant\n\nThe water plant in Millbrook will open in April, officials said.")
+    summary = ingest([str(folder)], store)
+    assert (summary.added, summary.unchanged) == (1, 1)
+    assert embedded and all("April" in text for text in embedded)
