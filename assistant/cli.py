@@ -13,22 +13,29 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from . import __version__
+from .answer import answer as run_answer
 from .batch import ClaimLine, in_order, read_claims
+from .chat import ChatSession
+from .chat import run as run_chat
 from .check import check as run_check
 from .check import resolve_article
+from .conversation import Conversation, Turn, load, saved, summary
 from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, UserInputError
 from .evaluate import below_thresholds, compute, load_cases, run_cases
 from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
 from .llm import LLM, Usage
 from .report import (
+    answer_json,
     batch_row,
     check_markdown,
     hit_record,
     ingest_json,
+    show_answer,
     show_check,
     show_claims,
     show_eval,
@@ -226,11 +233,11 @@ def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | Non
     finally:
         llm.close()
     counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.most_common())
-    summary = (
+    totals = (
         f"{len(lines)} claim(s): {counts or 'none verified'}{f', {bad} bad line(s)' if bad else ''}; "
         f"{usage_line(total)}; {time.perf_counter() - started:.1f} s"
     )
-    (err if as_json else out).print(summary, highlight=False, markup=False, soft_wrap=True)
+    (err if as_json else out).print(totals, highlight=False, markup=False, soft_wrap=True)
     if bad:
         raise typer.Exit(UserInputError.exit_code)
 
@@ -286,6 +293,81 @@ def check(
         print(check_markdown(report), end="")
     else:
         show_check(out, report, verbose)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    as_json: JsonOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Answer a question from the stored articles, citing the passages it uses."""
+    question = clean_claim(question, "question")
+    settings = _settings()
+    store = _store(settings)
+    _require_articles(store)
+    llm = LLM(settings)
+
+    def write(piece: str) -> None:
+        out.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+        out.file.flush()
+
+    try:
+        result = run_answer(question, store, llm, settings, on_text=None if as_json else write)
+    finally:
+        llm.close()
+    Conversation(settings.home).add(
+        Turn(kind="ask", question=question, standalone=result.standalone, answer=result.text,
+             sources=[p.model_dump() for p in result.citations])
+    )
+    if as_json:
+        print(answer_json(result))
+        return
+    out.print()
+    show_answer(out, result, streamed=True)
+    if verbose:
+        out.print(f"[dim]{result.model}: {usage_line(result.usage)}; {result.seconds:.1f} s in all[/]")
+
+
+@app.command()
+def chat() -> None:
+    """Talk with your articles: answers cite passages; /verify, /sources, /ingest and /help inside."""
+    settings = _settings()
+    store = _store(settings)
+    llm = LLM(settings)
+    try:
+        run_chat(ChatSession(settings, store, llm, out))
+    finally:
+        llm.close()
+
+
+@app.command()
+def conversations(
+    name: Annotated[str | None, typer.Argument(help="A saved conversation's name (or prefix) to show.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List saved conversations, or show one."""
+    home = _settings().home
+    if name is None:
+        rows = [summary(path) for path in saved(home)]
+        if as_json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        elif not rows:
+            out.print("No saved conversations yet: `factdesk chat` starts one.")
+        for row in rows if not as_json else []:
+            out.print(f"{row['name']}  {row['turns']} turn(s)  {row['first']}", markup=False, highlight=False)
+        return
+    turns = load(home, name)
+    if as_json:
+        print(json.dumps([t.model_dump() for t in turns], indent=2, ensure_ascii=False))
+        return
+    for turn in turns:
+        mark = "/verify " if turn.kind == "verify" else ""
+        out.print(f"[bold]> {mark}{escape(turn.question)}[/]  [dim]{turn.at}[/]")
+        out.print(turn.answer, markup=False, highlight=False)
+        for source in turn.sources:
+            quote = escape(str(source.get("text") or source.get("quote")))
+            out.print(f"    [dim]{escape(str(source.get('outlet')))}: “{quote}”[/]")
 
 
 @app.command("eval")

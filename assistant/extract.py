@@ -19,9 +19,8 @@ from .article import Article
 from .checks import number_problem
 from .chunking import Span, is_sentence, sentences
 from .embedding import get_embedder
-from .judge import as_data
 from .llm import LLM
-from .prompts import prompt
+from .prompts import as_data, prompt
 
 ClaimType = Literal["numeric", "temporal", "quote", "event", "causal", "other"]
 ClaimKind = Literal["fact", "opinion", "prediction"]

@@ -19,7 +19,7 @@ from .checks import looks_like_instructions, refute_problem, support_problem
 from .embedding import get_embedder
 from .errors import InvalidOutputError
 from .llm import LLM
-from .prompts import prompt
+from .prompts import as_data, prompt
 from .quotes import locate
 from .retrieval import Evidence
 from .verdict import Citation, SourceJudgement
@@ -27,13 +27,7 @@ from .verdict import Citation, SourceJudgement
 # Below this cosine similarity a quote is about something else: measured on the corpus, quotes the
 # model misused scored 0.20-0.43 against their claims, and quotes that decide a claim 0.57-0.92.
 MIN_QUOTE_RELEVANCE = 0.45
-_DELIMITER = re.compile(r"</?\s*evidence\s*>", re.I)
 _MARKER = re.compile(r"^\s*\[\d+\]\s*")
-
-
-def as_data(text: str) -> str:
-    """Evidence text with anything that looks like our delimiters defused, so it cannot close the block."""
-    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "(").replace(">", ")"), text)
 
 
 class SourceAssessment(BaseModel):

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from .answer import Answer, Passage
 from .check import CheckReport
 from .evaluate import LABELS, CaseResult, Metrics
 from .extract import Claim
@@ -72,6 +73,42 @@ def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> N
                 note = f" ({judgement.note})" if judgement.note else ""
                 console.print(f"[dim]- {escape(judgement.outlet or judgement.article_id)}: irrelevant{note}[/]")
         console.print(f"[dim]{verdict.model}: {usage_line(verdict.usage)}; {verdict.seconds:.1f} s in all[/]")
+
+
+def answer_json(answer: Answer) -> str:
+    data = answer.model_dump()
+    data["citations"] = [p.model_dump() for p in answer.citations]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _passage(console: Console, passage: Passage, mark: str = "") -> None:
+    console.print(
+        f"{mark}[bold][{passage.number}][/] [bold]{escape(passage.outlet or 'unknown outlet')}[/], "
+        f"“{escape(passage.title)}” ({passage.published or 'undated'})"
+    )
+    console.print(f"    “{escape(passage.text)}”  [dim]chars {passage.start}-{passage.end}[/]")
+
+
+def show_answer(console: Console, answer: Answer, streamed: bool = False) -> None:
+    """The answer (unless it was already streamed), what its check found, and the passages it cites."""
+    if not streamed:
+        console.print(answer.text, markup=False, highlight=False)
+    for problem in answer.problems:
+        console.print(f"[yellow]! {escape(problem)}[/]")
+    if answer.citations:
+        console.print("[dim]Sources:[/]")
+        for passage in answer.citations:
+            _passage(console, passage)
+
+
+def show_passages(console: Console, answer: Answer) -> None:
+    """Every passage the last answer was given; cited ones are starred."""
+    if not answer.passages:
+        console.print(f"No passage was about “{escape(answer.standalone)}”.")
+        return
+    console.print(f"[dim]Passages for “{escape(answer.standalone)}” (* cited):[/]")
+    for passage in answer.passages:
+        _passage(console, passage, "* " if passage.number in answer.cited else "  ")
 
 
 def show_ingest(console: Console, summary: IngestSummary, store: Store) -> None:

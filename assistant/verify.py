@@ -17,15 +17,15 @@ from .verdict import Verdict
 MAX_CLAIM_CHARS = 2000
 
 
-def clean_claim(claim: str) -> str:
-    """The claim as judged: visible characters, single spaces; unusable claims are refused."""
+def clean_claim(claim: str, what: str = "claim") -> str:
+    """The claim (or question) as judged: visible characters, single spaces; unusable ones are refused."""
     text = "".join(ch for ch in claim if unicodedata.category(ch) not in {"Cf", "Cc"} or ch in "\n\t")
     text = " ".join(text.split())
     if not text:
-        raise UserInputError("the claim is empty")
+        raise UserInputError(f"the {what} is empty")
     if len(text) > MAX_CLAIM_CHARS:
         raise UserInputError(
-            f"the claim is {len(text)} characters; a claim is a sentence or two, at most {MAX_CLAIM_CHARS}"
+            f"the {what} is {len(text)} characters; a {what} is a sentence or two, at most {MAX_CLAIM_CHARS}"
         )
     return text
 

@@ -1,7 +1,8 @@
 """Test isolation: a fresh data directory, replayed model calls and no network, for every test.
 
 Set FACTDESK_TEST_RECORD=1 to re-record the recordings under tests/recordings
-with the live embedded model (the only time tests may call a model).
+with the live embedded model (the only time tests may call a model); point
+FACTDESK_GGUF at an already joined model file to skip joining it per test.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "tests" / "recordings"
 CORPUS = ROOT / "corpus"
 RECORDING = os.environ.get("FACTDESK_TEST_RECORD") == "1"
+KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS") + (("FACTDESK_GGUF",) if RECORDING else ())
 
 
 class NetworkBlocked(RuntimeError):
@@ -40,7 +42,7 @@ def _guard(original):  # type: ignore[no-untyped-def]
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test: its own FACTDESK_HOME, replay mode, and sockets that refuse to connect."""
     for name in list(os.environ):
-        if name.startswith("FACTDESK_") and name not in ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS"):
+        if name.startswith("FACTDESK_") and name not in KEPT:
             monkeypatch.delenv(name)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)

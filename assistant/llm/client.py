@@ -9,6 +9,7 @@ retries and usage, and every failure leaves as a :class:`ModelError`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,6 +117,33 @@ class LLM:
             except Exception as exc:
                 raise self._translate(exc) from None
         raise AssertionError("unreachable")
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int = 400) -> Iterator[str]:
+        """The model's free-text answer, piece by piece as it is generated.
+
+        Only the start of a stream can be retried; a stream that breaks later is a
+        :class:`ModelError`, and stopping early (Ctrl-C) closes the connection.
+        """
+        try:
+            events = self.openai.chat.completions.create(  # type: ignore[call-overload]
+                model=self.settings.model,
+                messages=messages,
+                temperature=self.settings.temperature,
+                max_tokens=max_tokens,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        except Exception as exc:
+            raise self._translate(exc) from None
+        try:
+            for chunk in events:
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        yield choice.delta.content
+        except Exception as exc:
+            raise self._translate(exc) from None
+        finally:
+            events.close()
 
     def _translate(self, exc: Exception) -> FactdeskError:
         own = _root_cause(exc)

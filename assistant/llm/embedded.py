@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -82,6 +83,50 @@ def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
     return fmt
 
 
+class _LlamaStream(httpx.SyncByteStream):
+    """llama.cpp's streamed chunks as server-sent events; holds the model's lock until read or closed.
+
+    llama.cpp reports no usage when streaming, so the final usage chunk (sent when
+    ``stream_options.include_usage`` asks for it, as with OpenAI) counts the
+    streamed pieces and takes the rest of the context as the prompt.
+    """
+
+    def __init__(self, llama: Any, chunks: Iterator[dict[str, Any]], lock: threading.RLock, body: dict[str, Any]):
+        self.llama = llama
+        self.chunks = chunks
+        self.lock = lock
+        self.model = body.get("model") or EMBEDDED_MODEL
+        self.include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        self.held = True
+
+    def __iter__(self) -> Iterator[bytes]:
+        pieces = 0
+        last: dict[str, Any] = {}
+        try:
+            for chunk in self.chunks:
+                chunk["model"] = self.model
+                pieces += any((c.get("delta") or {}).get("content") for c in chunk.get("choices") or [])
+                last = chunk
+                yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
+            if self.include_usage:
+                total = int(self.llama.n_tokens)
+                usage = {"prompt_tokens": total - pieces, "completion_tokens": pieces, "total_tokens": total}
+                final = {"id": last.get("id", "embedded"), "object": "chat.completion.chunk",
+                         "created": last.get("created", 0), "model": self.model, "choices": [], "usage": usage}
+                yield f"data: {json.dumps(final)}\n\n".encode()
+            yield b"data: [DONE]\n\n"
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.held:
+            self.held = False
+            close = getattr(self.chunks, "close", None)
+            if close is not None:
+                close()
+            self.lock.release()
+
+
 class EmbeddedTransport(httpx.BaseTransport):
     """Answers /chat/completions with a local llama.cpp model, loaded on the first request.
 
@@ -141,6 +186,16 @@ class EmbeddedTransport(httpx.BaseTransport):
             "seed": body.get("seed", 0),
             "response_format": _llama_response_format(body),
         }
+        if body.get("stream"):
+            self._lock.acquire()
+            try:
+                llama = self.llama()
+                chunks = llama.create_chat_completion(**kwargs, stream=True)
+            except BaseException:
+                self._lock.release()
+                raise
+            stream = _LlamaStream(llama, chunks, self._lock, body)
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
         with self._lock:
             result = self.llama().create_chat_completion(**kwargs)
         result["model"] = body.get("model") or EMBEDDED_MODEL

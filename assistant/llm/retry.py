@@ -89,11 +89,14 @@ class RetryTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         budget = _Budget()
-        request.read()
+        streamed = b'"stream":true' in request.read().replace(b" ", b"")
         self._hold(budget)
 
         def attempt() -> httpx.Response:
             response = self.inner.handle_request(request)
+            if streamed and response.is_success:
+                # A stream is shown as it arrives, so only its start can be retried: a break later is an error.
+                return response
             # Read the (small, JSON) body here, so a connection that breaks mid-body is retried too.
             response.read()
             return response
