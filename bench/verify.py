@@ -12,7 +12,9 @@ runs on the first --articles articles of the corpus with --max-claims.
 
 The bundled model's joined file in your data directory is reused (passed as
 FACTDESK_GGUF, same model name and so the same requests); FACTDESK_GGUF works
-too. The store is a temporary directory.
+too. The store is a temporary directory. With FACTDESK_RECORD_MODE=replay and
+FACTDESK_RECORDINGS=tests/recordings it is a quick dry run of the script
+(`--claims 1 --articles 1`), with no model.
 """
 
 from __future__ import annotations
@@ -55,17 +57,20 @@ def main() -> None:
 
     if args.threads:
         os.environ["FACTDESK_THREADS"] = str(args.threads)
+    os.environ.setdefault("FACTDESK_RECORD_MODE", "live")
     real = Settings()
     if not real.embedded:
         sys.exit("bench/verify.py measures the embedded model: unset FACTDESK_BASE_URL")
-    if real.gguf is None:
+    replay = real.record_mode == "replay"
+    if replay:
+        print("FACTDESK_RECORD_MODE=replay: a dry run of this script on recorded answers; no timing is the model's")
+    elif real.gguf is None:
         from assistant.llm.embedded import model_file
 
         os.environ["FACTDESK_GGUF"] = str(model_file(real.home))  # joined once, reused: no 1.1 GB copy per run
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FACTDESK_HOME"] = str(Path(tmp) / "home")
-        os.environ["FACTDESK_RECORD_MODE"] = "live"
         os.environ.pop("FACTDESK_CHROMA_URL", None)
         from assistant.check import check
         from assistant.ingest import ingest
@@ -87,9 +92,10 @@ def main() -> None:
             return LLM(settings.model_copy(update={"home": Path(tmp) / name}))
 
         first = fresh_llm("pass0")
-        started = time.perf_counter()
-        first.transport.inner.inner.llama()  # type: ignore[union-attr]
-        print(f"model load: {time.perf_counter() - started:.1f} s (once per process)")
+        if not replay:
+            started = time.perf_counter()
+            first.transport.inner.inner.llama()  # type: ignore[union-attr]
+            print(f"model load: {time.perf_counter() - started:.1f} s (once per process)")
 
         lines = (ROOT / "evals" / "cases" / "verify_corpus.jsonl").read_text().splitlines()
         cases = [json.loads(line) for line in lines if line.strip()]
