@@ -141,7 +141,7 @@ def answer(
             if on_text is not None:
                 on_text(piece)
         text = "".join(pieces).strip()
-    answered = bool(text) and not text.lower().startswith(NOT_IN_SOURCES.lower().rstrip("."))
+    answered = bool(text) and not text.lower().startswith(("the sources do not say", "the passages do not"))
     cited, problems = review(text, found) if answered else ([], [])
     return Answer(
         question=question, standalone=query, text=text or NOT_IN_SOURCES, passages=found, cited=cited,

@@ -123,7 +123,10 @@ def number_problem(claim: str, quote: str) -> str | None:
 _INSTRUCTION = re.compile(
     r"\bignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) instructions\b|\byou are now\b"
     r"|\b(?:answer|respond|reply) with (?:stance|the stance|verdict)\b|\bsystem prompt\b|\"stance\"\s*:"
-    r"|(?:^|\s)(?:system|user|assistant)\s*:",
+    r"|(?:^|\s)(?:system|user|assistant)\s*:"
+    # Forged citations and orders to whoever reads the text: "cite this passage as", "chars 0-64", "reply only with".
+    r"|\bcite (?:this|it|the following)\b|\bchars? \d+\s*[-\u2013]\s*\d+\b|\b(?:reply|respond|answer) only with\b"
+    r"|\bfact-checking (?:assistant|model|tool)s?\b|\bwhen you (?:answer|reply|respond)\b",
     re.I,
 )
 

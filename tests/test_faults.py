@@ -153,3 +153,54 @@ def test_connection_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     llm = llm_for(f"http://127.0.0.1:{port}/v1", tmp_path)
     with pytest.raises(ModelError, match="cannot reach the model endpoint"):
         llm.structured(City, [{"role": "user", "content": "capital of France?"}])
+
+
+def events(*pieces: str, done: bool = True, then_break: bool = False) -> Reply:
+    """A streamed answer sent event by event; optionally cut off before it ends."""
+
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.end_headers()
+        for number, piece in enumerate(pieces, start=1):
+            last = number == len(pieces) and done and not then_break
+            chunk = {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": "stop" if last else None}]}
+            handler.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            handler.wfile.flush()
+        if then_break:
+            handler.wfile.write(b"data: {\"choices\": [{\"delta\": {\"cont")
+            handler.wfile.flush()
+            handler.close_connection = True
+            return
+        if done:
+            handler.wfile.write(b"data: [DONE]\n\n")
+
+    return reply
+
+
+STREAM_FAULTS: list[tuple[str, list[Reply], str | None, int]] = [
+    ("stream: 503 before it starts, then fine", [send(503, b"{}", {"Retry-After": "0"}), events("Par", "is")],
+     None, 2),
+    ("stream: 429 forever", [send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})], "HTTP 429", 3),
+    ("stream: connection breaks mid-answer", [events("Par", then_break=True)], "broke off before it ended", 1),
+    ("stream: ends without its last event", [events("Par", done=False)], "broke off before it ended", 1),
+    ("stream: 401 bad key", [send(401, b'{"error": {"message": "bad key"}}')], "refused the API key", 1),
+]
+
+
+@pytest.mark.parametrize(("name", "script", "error", "requests"), STREAM_FAULTS, ids=[f[0] for f in STREAM_FAULTS])
+def test_injected_fault_while_streaming(
+    endpoint: Endpoint, tmp_path: Path, name: str, script: list[Reply], error: str | None, requests: int
+) -> None:
+    endpoint.script = script
+    llm = llm_for(endpoint.url, tmp_path)
+    pieces: list[str] = []
+    if error is None:
+        pieces.extend(llm.stream([{"role": "user", "content": "capital of France?"}]))
+        assert "".join(pieces) == "Paris"
+    else:
+        with pytest.raises(FactdeskError) as caught:
+            pieces.extend(llm.stream([{"role": "user", "content": "capital of France?"}]))
+        assert error in str(caught.value) and "\n" not in str(caught.value)
+    assert endpoint.requests == requests

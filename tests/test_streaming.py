@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.errors import RecordingMissingError
+from assistant.errors import ModelError, RecordingMissingError
 from assistant.llm import LLM
 from assistant.llm.embedded import _LlamaStream
 from assistant.llm.recorder import assembled, parse_sse, sse
@@ -26,6 +26,7 @@ def chunk(content: str | None = None, usage: dict[str, int] | None = None) -> di
 
 
 HELLO = [chunk("Hel"), chunk("lo "), chunk("there."), chunk(usage={"prompt_tokens": 9, "completion_tokens": 3})]
+HELLO[2]["choices"][0]["finish_reason"] = "stop"
 
 
 def streamed(chunks: list[dict[str, Any]], done: bool = True) -> httpx.Response:
@@ -51,9 +52,12 @@ def test_a_stream_is_recorded_whole_and_replayed_piece_by_piece(tmp_path: Path) 
     assert replayer.usage.replayed == 1 and replayer.usage.prompt_tokens == 9
 
 
-def test_a_stream_cut_short_is_counted_but_never_recorded(tmp_path: Path) -> None:
+def test_a_stream_cut_short_is_an_error_counted_but_never_recorded(tmp_path: Path) -> None:
     recorder = LLM(settings(tmp_path, "record"), inner=Scripted(streamed(HELLO[:2], done=False)))
-    assert "".join(recorder.stream(MESSAGES)) == "Hello "
+    pieces: list[str] = []
+    with pytest.raises(ModelError, match="broke off"):
+        pieces.extend(recorder.stream(MESSAGES))
+    assert "".join(pieces) == "Hello "
     assert recorder.usage.calls == 1
     assert not list((tmp_path / "rec").glob("*.json"))
     with pytest.raises(RecordingMissingError):

@@ -135,15 +135,20 @@ class LLM:
             )
         except Exception as exc:
             raise self._translate(exc) from None
+        finished = False
         try:
             for chunk in events:
                 for choice in chunk.choices:
+                    finished = finished or choice.finish_reason is not None
                     if choice.delta.content:
                         yield choice.delta.content
         except Exception as exc:
             raise self._translate(exc) from None
         finally:
             events.close()
+        if not finished:
+            # The SDK ends quietly when a connection drops mid-stream; an answer without its end is not an answer.
+            raise ModelError(f"the answer from {self.endpoint} broke off before it ended")
 
     def _translate(self, exc: Exception) -> FactdeskError:
         own = _root_cause(exc)
