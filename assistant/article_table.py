@@ -44,6 +44,9 @@ class ArticleTable(Protocol):
 
     def is_complete(self, article_id: str, chunker: str) -> bool: ...
 
+    def chunk_count(self, article_id: str) -> int:
+        """How many chunks the article was stored as; 0 when it is not stored."""
+
     def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
         """Write (or replace) each article's row with its chunk count, not yet complete."""
 
@@ -88,6 +91,11 @@ class SqliteArticleTable:
         with self._lock:
             row = self.db.execute("SELECT complete, chunker FROM articles WHERE id = ?", (article_id,)).fetchone()
         return bool(row and row[0] and row[1] == chunker)
+
+    def chunk_count(self, article_id: str) -> int:
+        with self._lock:
+            row = self.db.execute("SELECT chunks FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return int(row[0]) if row else 0
 
     def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
         now = time.time()
@@ -157,6 +165,10 @@ class ChromaArticleTable:
     def is_complete(self, article_id: str, chunker: str) -> bool:
         meta = self._metadata(article_id)
         return bool(meta and meta.get("complete") and meta.get("chunker") == chunker)
+
+    def chunk_count(self, article_id: str) -> int:
+        meta = self._metadata(article_id)
+        return int(meta["chunks"]) if meta else 0
 
     def begin(self, rows: Sequence[tuple[Article, int]], chunker: str) -> None:
         now = time.time()

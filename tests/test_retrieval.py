@@ -74,3 +74,13 @@ def test_the_bm25_index_is_saved_and_reused_until_the_corpus_changes(
     ingest([str(extra)], store)
     assert any("Copper" in c.text for c in store.lexical().search("copper prices", 2))
     assert len(list((isolated / "lexical").iterdir())) == 1  # the old corpus's index is pruned
+
+
+def test_leaving_one_article_out_gives_the_nearest_chunks_of_the_others(isolated: Path) -> None:
+    store = Store(Settings())
+    ingest([str(CORPUS)], store)
+    claim = "The United States has transferred 7,000 ISIS detainees to Iraq."
+    everything = store.query(claim, 40)
+    for left_out in {h.chunk.article_id for h in everything}:
+        expected = [h.chunk.id for h in everything if h.chunk.article_id != left_out][:5]
+        assert [h.chunk.id for h in store.query(claim, 5, exclude=left_out)] == expected
