@@ -17,6 +17,7 @@ import fcntl
 import logging
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -82,9 +83,7 @@ class Store:
             os.chmod(self.home, 0o700)
             if not self.remote:
                 self._articles = SqliteArticleTable(self.home)
-        except OSError as exc:
-            raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
-        except Exception as exc:  # sqlite3.DatabaseError and kin
+        except (OSError, sqlite3.DatabaseError) as exc:
             raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
 
     @property
