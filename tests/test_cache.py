@@ -11,11 +11,14 @@ import numpy as np
 import pytest
 
 from assistant.embedding import Embedder
+from assistant.errors import ModelError
 from assistant.ingest import ingest
 from assistant.llm import LLM
 from assistant.settings import Settings
 from assistant.store import Store
 from tests.test_recorder import MESSAGES, Capital, Scripted, completion, settings
+from tests.test_streaming import HELLO, streamed
+from tests.test_streaming import MESSAGES as SAY_HELLO
 
 
 def paris(**choice: object) -> httpx.Response:
@@ -87,3 +90,15 @@ def test_unchanged_articles_are_never_embedded_again(
     summary = ingest([str(folder)], store)
     assert (summary.added, summary.unchanged) == (1, 1)
     assert embedded and all("April" in text for text in embedded)
+
+
+def test_a_streamed_answer_is_cached_whole_and_streamed_again(tmp_path: Path) -> None:
+    first = LLM(settings(tmp_path, "live"), inner=Scripted(streamed(HELLO)))
+    assert list(first.stream(SAY_HELLO)) == ["Hel", "lo ", "there."]
+    again = LLM(settings(tmp_path, "live"), inner=Scripted())
+    assert list(again.stream(SAY_HELLO)) == ["Hel", "lo ", "there."]
+    assert again.usage.cached == 1 and again.usage.completion_tokens == 0
+    cut = LLM(settings(tmp_path / "cut", "live"), inner=Scripted(streamed(HELLO[:2], done=False)))
+    with pytest.raises(ModelError):
+        list(cut.stream(SAY_HELLO))
+    assert not (tmp_path / "cut" / "cache").exists()
