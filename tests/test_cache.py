@@ -21,6 +21,11 @@ from tests.test_streaming import HELLO, streamed
 from tests.test_streaming import MESSAGES as SAY_HELLO
 
 
+def live(home: Path) -> Settings:
+    """Live mode against a fake endpoint, with the response cache on (tests run with it off)."""
+    return settings(home, "live", cache=True)
+
+
 def paris(**choice: object) -> httpx.Response:
     body = completion('{"city": "Paris"}')
     body["choices"][0].update(choice)  # type: ignore[index]
@@ -29,9 +34,9 @@ def paris(**choice: object) -> httpx.Response:
 
 def test_the_same_request_is_answered_from_the_cache_and_costs_nothing(tmp_path: Path) -> None:
     endpoint = Scripted(paris())
-    first = LLM(settings(tmp_path, "live"), inner=endpoint)
+    first = LLM(live(tmp_path), inner=endpoint)
     assert first.structured(Capital, MESSAGES).city == "Paris"
-    again = LLM(settings(tmp_path, "live"), inner=Scripted())  # a second process: the endpoint must not be asked
+    again = LLM(live(tmp_path), inner=Scripted())  # a later process; the endpoint must not be asked
     assert again.structured(Capital, MESSAGES).city == "Paris"
     assert again.usage.calls == again.usage.cached == 1
     assert (again.usage.prompt_tokens, again.usage.seconds) == (0, 0.0)
@@ -41,12 +46,12 @@ def test_the_same_request_is_answered_from_the_cache_and_costs_nothing(tmp_path:
 
 
 def test_another_question_another_endpoint_or_the_cache_off_all_ask_the_model(tmp_path: Path) -> None:
-    LLM(settings(tmp_path, "live"), inner=Scripted(paris())).structured(Capital, MESSAGES)
+    LLM(live(tmp_path), inner=Scripted(paris())).structured(Capital, MESSAGES)
     other = Scripted(paris())
-    LLM(settings(tmp_path, "live"), inner=other).structured(Capital, [{"role": "user", "content": "And Lyon?"}])
+    LLM(live(tmp_path), inner=other).structured(Capital, [{"role": "user", "content": "And Lyon?"}])
     assert len(other.bodies) == 1
     elsewhere = Scripted(paris())
-    moved = settings(tmp_path, "live").model_copy(update={"base_url": "http://other.test/v1"})
+    moved = live(tmp_path).model_copy(update={"base_url": "http://other.test/v1"})
     LLM(moved, inner=elsewhere).structured(Capital, MESSAGES)
     assert len(elsewhere.bodies) == 1
     off = Scripted(paris())
@@ -56,15 +61,15 @@ def test_another_question_another_endpoint_or_the_cache_off_all_ask_the_model(tm
 
 def test_a_cut_off_answer_is_not_cached(tmp_path: Path) -> None:
     endpoint = Scripted(paris(finish_reason="length"), paris())
-    llm = LLM(settings(tmp_path, "live"), inner=endpoint)
+    llm = LLM(live(tmp_path), inner=endpoint)
     assert llm.structured(Capital, MESSAGES).city == "Paris"
     saved = list((tmp_path / "cache").rglob("*.json"))
     assert len(saved) == 1 and json.loads(saved[0].read_text())["request"]["temperature"] == 0.5
 
 
 def test_record_and_replay_modes_leave_the_cache_alone(tmp_path: Path) -> None:
-    LLM(settings(tmp_path, "record"), inner=Scripted(paris())).structured(Capital, MESSAGES)
-    LLM(settings(tmp_path, "replay")).structured(Capital, MESSAGES)
+    LLM(settings(tmp_path, "record", cache=True), inner=Scripted(paris())).structured(Capital, MESSAGES)
+    LLM(settings(tmp_path, "replay", cache=True)).structured(Capital, MESSAGES)
     assert not (tmp_path / "cache").exists()
 
 
@@ -93,12 +98,12 @@ def test_unchanged_articles_are_never_embedded_again(
 
 
 def test_a_streamed_answer_is_cached_whole_and_streamed_again(tmp_path: Path) -> None:
-    first = LLM(settings(tmp_path, "live"), inner=Scripted(streamed(HELLO)))
+    first = LLM(live(tmp_path), inner=Scripted(streamed(HELLO)))
     assert list(first.stream(SAY_HELLO)) == ["Hel", "lo ", "there."]
-    again = LLM(settings(tmp_path, "live"), inner=Scripted())
+    again = LLM(live(tmp_path), inner=Scripted())
     assert list(again.stream(SAY_HELLO)) == ["Hel", "lo ", "there."]
     assert again.usage.cached == 1 and again.usage.completion_tokens == 0
-    cut = LLM(settings(tmp_path / "cut", "live"), inner=Scripted(streamed(HELLO[:2], done=False)))
+    cut = LLM(settings(tmp_path / "cut", "live", cache=True), inner=Scripted(streamed(HELLO[:2], done=False)))
     with pytest.raises(ModelError):
         list(cut.stream(SAY_HELLO))
     assert not (tmp_path / "cut" / "cache").exists()
