@@ -109,7 +109,8 @@ def run_cases(cases: list[Case], settings: Settings, root: Path) -> list[CaseRes
         llm = LLM(settings)
         for case in cases:
             if case.corpus not in stores:
-                store = Store(settings.model_copy(update={"home": Path(scratch) / f"home{len(stores)}"}))
+                scratch_home = {"home": Path(scratch) / f"home{len(stores)}", "chroma_url": None}
+                store = Store(settings.model_copy(update=scratch_home))
                 ingest([str(root / case.corpus)], store)
                 stores[case.corpus] = store
             store = stores[case.corpus]

@@ -59,10 +59,11 @@ def checkable_claim(claim: str) -> str:
 def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str | None = None) -> Verdict:
     """Judge ``claim`` against the stored corpus; one model call per source read."""
     started = time.perf_counter()
-    before = llm.usage.model_copy()
     text = clean_claim(claim)
-    evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
-    judgements = [judge(llm, text, item) for item in evidence]
+    # Counted per thread, so claims verified side by side each get their own usage.
+    with llm.measure() as usage:
+        evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
+        judgements = [judge(llm, text, item) for item in evidence]
     label, confidence, summary = aggregate(judgements)
     return Verdict(
         claim=text,
@@ -71,6 +72,6 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
         summary=summary,
         judgements=judgements,
         model=f"{settings.model} ({llm.endpoint})",
-        usage=llm.usage.since(before),
+        usage=usage,
         seconds=round(time.perf_counter() - started, 3),
     )
