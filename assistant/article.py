@@ -8,11 +8,16 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# Invisible characters that split words and numbers ("7\u200b000") without showing: zero-width space, word
+# joiner, BOM, soft hyphen, Mongolian vowel separator, and control characters other than tab and newline.
+# Joiners (U+200C/D) and direction marks stay: Persian, Indic and right-to-left text need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def normalize_text(text: str) -> str:
-    """The canonical form stored and hashed: Unix newlines, no trailing spaces, no edge blank lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    """The canonical form stored and hashed: Unix newlines, no invisible characters, trailing spaces or edge blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\v", "\n").replace("\f", "\n")
+    text = _INVISIBLE.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip()
 

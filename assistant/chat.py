@@ -22,7 +22,7 @@ from .llm import LLM
 from .report import show_answer, show_ingest, show_passages, show_verdict
 from .settings import Settings
 from .store import Store
-from .verify import verify
+from .verify import checkable_claim, verify
 
 PROMPT = "factdesk> "
 HELP = """Ask a question about your articles, or use a command:
@@ -93,7 +93,7 @@ class ChatSession:
     def verify(self, claim: str) -> None:
         if not claim:
             raise UserInputError("usage: /verify CLAIM")
-        verdict = verify(claim, self.store, self.llm, self.settings)
+        verdict = verify(checkable_claim(claim), self.store, self.llm, self.settings)
         show_verdict(self.console, verdict)
         said = f"{verdict.label} (confidence {verdict.confidence:.2f}): {verdict.summary}"
         self.conversation.add(

@@ -9,11 +9,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .article import Article
-from .errors import UserInputError
+from .batch import in_order
+from .errors import FactdeskError, UserInputError
 from .extract import Claim, extract
 from .llm import LLM
 from .llm.usage import Usage
-from .loaders import load
+from .loaders import MB, load
 from .settings import Settings
 from .store import Store
 from .verdict import Verdict
@@ -40,7 +41,7 @@ class CheckReport(BaseModel):
 def resolve_article(target: str, store: Store) -> Article:
     """An article from a file path, or from the store by id (a unique prefix of at least 6 characters)."""
     if Path(target).expanduser().exists():
-        loaded = load(target)
+        loaded = load(target, store.settings.max_file_mb * MB)
         if loaded.failures and not loaded.articles:
             failure = loaded.failures[0]
             raise UserInputError(f"{failure.source}: {failure.reason}")
@@ -48,9 +49,9 @@ def resolve_article(target: str, store: Store) -> Article:
             raise UserInputError(f"{target} holds {len(loaded.articles)} articles; give one file or an article id")
         return loaded.articles[0]
     if len(target) >= 6:
-        matches = [a for a in store.db.execute("SELECT id FROM articles WHERE id LIKE ?", (target + "%",))]
+        matches = store.find(target)
         if len(matches) == 1:
-            return store.article(matches[0][0])
+            return store.article(matches[0])
         if len(matches) > 1:
             raise UserInputError(f"{target} matches {len(matches)} stored articles; give more of the id")
     raise UserInputError(f"{target}: no such file, and no stored article has that id")
@@ -58,12 +59,15 @@ def resolve_article(target: str, store: Store) -> Article:
 
 def check(
     article: Article, store: Store, llm: LLM, settings: Settings, min_worthiness: float = 0.5,
-    max_claims: int | None = None,
+    max_claims: int | None = None, concurrency: int | None = None,
 ) -> CheckReport:
-    """Extract, then verify factual claims above ``min_worthiness`` (most check-worthy first if capped)."""
+    """Extract, then verify factual claims above ``min_worthiness`` (most check-worthy first if capped).
+
+    The claims are verified ``concurrency`` at a time (default: the setting); the report keeps their order.
+    """
     started = time.perf_counter()
-    before = llm.usage.model_copy()
-    checks = [ClaimCheck(claim=c) for c in extract(llm, article)]
+    with llm.measure() as usage:
+        checks = [ClaimCheck(claim=c) for c in extract(llm, article)]
     eligible = []
     for item in checks:
         if item.claim.kind != "fact":
@@ -78,11 +82,16 @@ def check(
             if item not in keep:
                 item.skipped = f"beyond the {max_claims} most check-worthy claims"
         eligible = keep
-    for item in eligible:
-        item.verdict = verify(item.claim.text, store, llm, settings, exclude=article.id)
+    pool = concurrency or settings.concurrency
+    verified = in_order(eligible, lambda i: verify(i.claim.text, store, llm, settings, exclude=article.id), pool)
+    for item, outcome in verified:
+        if isinstance(outcome, FactdeskError):
+            raise outcome
+        item.verdict = outcome
+        usage = usage.plus(outcome.usage)
     counts = Counter(i.verdict.label if i.verdict else "skipped" for i in checks)
     return CheckReport(
         article_id=article.id, title=article.title, outlet=article.outlet, published=article.published,
-        checks=checks, counts=dict(counts), usage=llm.usage.since(before),
+        checks=checks, counts=dict(counts), usage=usage,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -17,6 +17,10 @@ _ABBREVIATIONS = {
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "e.g", "i.e",
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_NEXT = re.compile(r"\s+(\S)")
+# How far back the word before a period is looked for: enough for any abbreviation, and it keeps a line of
+# many sentences (a 1 MB text with no line breaks) linear instead of quadratic.
+_LOOKBACK = 200
 CHUNKER_VERSION = "s1"
 
 
@@ -38,13 +42,15 @@ class Chunk:
 
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
     """Whether the punctuation run at ``dot``..``after`` closes a sentence."""
-    nxt = re.match(r"\s+(\S)", text[after:])
+    nxt = _NEXT.match(text, after)
     if not nxt:
         return True
     following = nxt.group(1)
     if text[dot:after] == ".":
-        word = re.search(r"([\w.]+)$", text[:dot])
-        token = word.group(1) if word else ""
+        start, floor = dot, max(0, dot - _LOOKBACK)
+        while start > floor and (text[start - 1].isalnum() or text[start - 1] in "._"):  # the [\w.]+ before it
+            start -= 1
+        token = text[start:dot]
         if token.lower() in _ABBREVIATIONS:
             return False
         # Dotted acronyms and initials: "U.S. Secretary", "J. Smith".

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from . import __version__
 from .answer import answer as run_answer
+from .batch import ClaimLine, in_order, read_claims
 from .chat import ChatSession
 from .chat import run as run_chat
 from .check import check as run_check
@@ -25,9 +28,10 @@ from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, User
 from .evaluate import below_thresholds, compute, load_cases, run_cases
 from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
-from .llm import LLM
+from .llm import LLM, Usage
 from .report import (
     answer_json,
+    batch_row,
     check_markdown,
     hit_record,
     ingest_json,
@@ -43,7 +47,8 @@ from .report import (
 )
 from .settings import Settings, load_settings
 from .store import Store, quiet_chroma
-from .verify import clean_claim
+from .verdict import Verdict
+from .verify import checkable_claim, clean_claim, visible_text
 from .verify import verify as run_verify
 
 EVALS = Path("evals")
@@ -59,6 +64,10 @@ err = Console(stderr=True, soft_wrap=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show each source's reasoning and the LLM usage.")]
+ConcurrencyOpt = Annotated[
+    int | None,
+    typer.Option("--concurrency", "-j", min=1, max=64, help="Claims verified at once (default FACTDESK_CONCURRENCY)."),
+]
 
 
 def _settings() -> Settings:
@@ -118,11 +127,7 @@ def ingest(
         print(ingest_json(summary, store))
     else:
         show_ingest(out, summary, store)
-    named_files = {p for p in paths if os.path.isfile(p)}
-    if summary.failures and (
-        (not summary.added and not summary.unchanged)
-        or any(f.source.split(" line ")[0] in named_files for f in summary.failures)
-    ):
+    if summary.failures and (summary.named_failed or not (summary.added or summary.unchanged)):
         raise typer.Exit(UserInputError.exit_code)
 
 
@@ -133,7 +138,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the stored passages nearest to a query, with their sources."""
-    if not query.strip():
+    query = visible_text(query)
+    if not query:
         raise UserInputError("the query is empty")
     settings = _settings()
     store = _store(settings)
@@ -148,12 +154,23 @@ def search(
 
 @app.command()
 def verify(
-    claim: Annotated[str, typer.Argument(help="The claim to check, in quotes.")],
+    claim: Annotated[str | None, typer.Argument(help="The claim to check, in quotes.")] = None,
     as_json: JsonOpt = False,
     verbose: VerboseOpt = False,
+    file: Annotated[
+        str | None, typer.Option("--file", "-f", help="Verify every claim of a JSONL file (- for stdin).")
+    ] = None,
+    concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
-    claim = clean_claim(claim)
+    if file is not None:
+        if claim is not None:
+            raise UserInputError("give one claim or --file, not both")
+        _verify_file(file, as_json, verbose, concurrency)
+        return
+    if claim is None:
+        raise UserInputError("give a claim to verify, in quotes, or --file CLAIMS.jsonl")
+    claim = checkable_claim(claim)
     settings = _settings()
     store = _store(settings)
     _require_articles(store)
@@ -168,6 +185,58 @@ def verify(
         show_verdict(out, verdict, verbose)
         if not verbose:
             out.print(f"[dim]{usage_line(verdict.usage)}; {verdict.seconds:.1f} s[/]")
+
+
+def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | None) -> None:
+    """Verify each claim of a JSONL file on a bounded pool; one result per line, in input order, then a summary.
+
+    A malformed line or unusable claim gets a one-line warning and the others still run (exit 2 at the end);
+    an endpoint failure ends the batch, since every later claim would meet it too.
+    """
+    lines = read_claims(path)
+    settings = _settings()
+    store = _store(settings)
+    _require_articles(store)
+    llm = LLM(settings)
+    labels: Counter[str] = Counter()
+    bad = 0
+    total = Usage()
+    started = time.perf_counter()
+
+    def work(item: ClaimLine) -> Verdict:
+        if item.error:
+            raise UserInputError(item.error)
+        return run_verify(item.claim, store, llm, settings)
+
+    try:
+        for item, outcome in in_order(lines, work, concurrency or settings.concurrency):
+            head = {"line": item.line, **({"id": item.id} if item.id is not None else {})}
+            if isinstance(outcome, UserInputError):
+                bad += 1
+                err.print(f"{path} line {item.line}: {outcome.message}", highlight=False, markup=False)
+                if as_json:
+                    print(json.dumps({**head, "error": outcome.message}, ensure_ascii=False), flush=True)
+                continue
+            if isinstance(outcome, FactdeskError):
+                raise outcome
+            labels[outcome.label] += 1
+            total = total.plus(outcome.usage)
+            if as_json:
+                print(json.dumps({**head, **json.loads(verdict_json(outcome))}, ensure_ascii=False), flush=True)
+            elif verbose:
+                show_verdict(out, outcome, verbose)
+            else:
+                out.print(batch_row(item.line, outcome), highlight=False, markup=False, soft_wrap=True)
+    finally:
+        llm.close()
+    counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in labels.most_common())
+    totals = (
+        f"{len(lines)} claim(s): {counts or 'none verified'}{f', {bad} bad line(s)' if bad else ''}; "
+        f"{usage_line(total)}; {time.perf_counter() - started:.1f} s"
+    )
+    (err if as_json else out).print(totals, highlight=False, markup=False, soft_wrap=True)
+    if bad:
+        raise typer.Exit(UserInputError.exit_code)
 
 
 @app.command()
@@ -201,6 +270,7 @@ def check(
     ] = 0.5,
     max_claims: Annotated[int | None, typer.Option("--max-claims", min=1, help="Verify at most this many.")] = None,
     verbose: VerboseOpt = False,
+    concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Extract an article's claims and verify each against the rest of the corpus."""
     if fmt not in ("terminal", "markdown"):
@@ -211,7 +281,7 @@ def check(
     _require_articles(store)
     llm = LLM(settings)
     try:
-        report = run_check(source, store, llm, settings, min_worthiness, max_claims)
+        report = run_check(source, store, llm, settings, min_worthiness, max_claims, concurrency)
     finally:
         llm.close()
     if as_json:

@@ -81,14 +81,22 @@ def load_cases(path: Path) -> list[Case]:
     """Cases from JSONL; a malformed line is a user error naming the line."""
     if not path.is_file():
         raise UserInputError(f"{path}: no such case file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+    except OSError as exc:
+        raise UserInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             cases.append(Case.model_validate_json(line))
         except ValidationError as exc:
             raise UserInputError(f"{path} line {number}: {exc.errors()[0]['msg']}") from None
+    if not cases:
+        raise UserInputError(f"{path}: no cases in the file")
     return cases
 
 
@@ -101,7 +109,8 @@ def run_cases(cases: list[Case], settings: Settings, root: Path) -> list[CaseRes
         llm = LLM(settings)
         for case in cases:
             if case.corpus not in stores:
-                store = Store(settings.model_copy(update={"home": Path(scratch) / f"home{len(stores)}"}))
+                scratch_home = {"home": Path(scratch) / f"home{len(stores)}", "chroma_url": None}
+                store = Store(settings.model_copy(update=scratch_home))
                 ingest([str(root / case.corpus)], store)
                 stores[case.corpus] = store
             store = stores[case.corpus]

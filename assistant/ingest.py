@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .chunking import CHUNKER_VERSION, chunk
 from .embedding import get_embedder
 from .errors import LoadError
-from .loaders import load
+from .loaders import MB, load
 from .store import Store
 
 Progress = Callable[[int, int], None]
@@ -24,6 +25,7 @@ class IngestSummary:
     chunks: int = 0
     failures: list[LoadError] = field(default_factory=list)
     seconds: float = 0.0
+    named_failed: bool = False  # a file or URL named on the command line (not found in a folder) failed
 
     @property
     def chunks_per_second(self) -> float:
@@ -36,8 +38,10 @@ def ingest(targets: Sequence[str], store: Store, progress: Progress | None = Non
     summary = IngestSummary()
     articles = []
     for target in targets:
-        loaded = load(target)
+        loaded = load(target, store.settings.max_file_mb * MB)
         summary.failures.extend(loaded.failures)
+        if loaded.failures and not Path(target).expanduser().is_dir():
+            summary.named_failed = True
         articles.extend(loaded.articles)
     chunker = f"{CHUNKER_VERSION}:{store.settings.chunk_chars}"
     seen: set[str] = set()

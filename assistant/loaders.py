@@ -19,7 +19,15 @@ from .article import Article, normalize_date, normalize_text
 from .errors import LoadError, UserInputError
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
-MAX_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 20 * MB  # the default of FACTDESK_MAX_FILE_MB
+# Formats people drop into a folder of articles by mistake, named so the skip says what the file is.
+_SIGNATURES = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a zip archive or an Office document", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7z archive",
+    b"\x7fELF": "an executable", b"SQLite format 3\x00": "an SQLite database",
+}
+_META_TEXT = ("title", "outlet", "url", "published", "date")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _META_KEYS = {"title", "outlet", "url", "published", "date", "fictional"}
 
@@ -36,17 +44,26 @@ def decode(data: bytes, source: str) -> str:
     """Bytes to text: UTF-8 (BOM allowed) or BOM-marked UTF-16; anything else is refused."""
     if not data.strip():
         raise LoadError(source, "file is empty")
+    for signature, kind in _SIGNATURES.items():
+        if data.startswith(signature):
+            raise LoadError(source, f"binary file ({kind}), not text")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise LoadError(source, f"invalid UTF-16 text ({exc.reason})") from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise LoadError(source, "binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(source, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        # Latin-1 and other 8-bit encodings are refused, not guessed: any bytes decode as Latin-1, so a guess
+        # would store binary junk as an article and change words without a trace.
+        raise LoadError(
+            source,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert it first, e.g. iconv -f latin1 -t utf-8",
+        ) from None
 
 
 def _meta(raw: dict[str, object], source: str) -> dict[str, object]:
@@ -97,11 +114,13 @@ def load_html(html: str, source: str, url: str = "") -> Article:
     """The main text of a web page, without navigation or boilerplate (trafilatura)."""
     import trafilatura
 
+    # Precision over recall: the fallback extractors return menus and <noscript> notices as if they were articles.
     extracted = trafilatura.extract(
-        html, output_format="json", with_metadata=True, include_comments=False, url=url or None
+        html, output_format="json", with_metadata=True, include_comments=False, url=url or None,
+        favor_precision=True, prune_xpath="//noscript",
     )
     if not extracted:
-        raise LoadError(source, "no article text found in the HTML")
+        raise LoadError(source, "no article text found in the HTML (only scripts, navigation or boilerplate)")
     data = json.loads(extracted)
     raw = {
         "title": data.get("title") or Path(source).stem,
@@ -131,6 +150,11 @@ def load_jsonl(text: str, source: str) -> Loaded:
         if not isinstance(body, str):
             loaded.failures.append(LoadError(where, "missing or non-string \"text\" field"))
             continue
+        wrong = next((k for k in _META_TEXT if isinstance(record.get(k), (dict, list))), None)
+        if wrong:
+            kind = type(record[wrong]).__name__
+            loaded.failures.append(LoadError(where, f"\"{wrong}\" must be a string, not a {kind}"))
+            continue
         try:
             loaded.articles.append(_article(body, _meta(record, where), where))
         except LoadError as exc:
@@ -140,17 +164,31 @@ def load_jsonl(text: str, source: str) -> Loaded:
     return loaded
 
 
-def load_file(path: Path) -> Loaded:
+def _read(path: Path, source: str, max_bytes: int) -> bytes:
+    """The file's bytes, refused by size before reading, and read no further than the limit."""
+    if not path.is_file():
+        if path.is_symlink() and not path.exists():
+            raise LoadError(source, "a broken or looping symbolic link")
+        raise LoadError(source, "not a regular file (a pipe, device or socket)")
+    size = path.stat().st_size
+    too_big = f"the limit is {max_bytes / MB:g} MB (FACTDESK_MAX_FILE_MB)"
+    if size > max_bytes:
+        raise LoadError(source, f"file is {size / MB:.1f} MB; {too_big}")
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise LoadError(source, f"file grew past the size limit while read; {too_big}")
+    return data
+
+
+def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Loaded:
     """Load one file by its suffix; failures are returned, not raised."""
     source = str(path)
     try:
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
             raise LoadError(source, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise LoadError(source, f"file is {size // 1_048_576} MB; the limit is {MAX_BYTES // 1_048_576} MB")
-        text = decode(path.read_bytes(), source)
+        text = decode(_read(path, source, max_bytes), source)
         if suffix == ".jsonl":
             return load_jsonl(text, source)
         if suffix in {".html", ".htm"}:
@@ -159,13 +197,21 @@ def load_file(path: Path) -> Loaded:
     except LoadError as exc:
         return Loaded(failures=[exc])
     except OSError as exc:
-        return Loaded(failures=[LoadError(source, exc.strerror or str(exc))])
+        return Loaded(failures=[LoadError(source, f"cannot read ({exc.strerror or exc})")])
 
 
-def walk(folder: Path) -> Iterator[Path]:
-    """Supported files below a folder, in a stable order; hidden entries and symlink loops are skipped."""
+def walk(folder: Path, failures: list[LoadError] | None = None) -> Iterator[Path]:
+    """Supported files below a folder, in a stable order; hidden entries and symlink loops are skipped.
+
+    Unreadable folders, and files of other types (one line per folder), are added to ``failures``.
+    """
     seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
+
+    def unreadable(exc: OSError) -> None:
+        if failures is not None:
+            failures.append(LoadError(str(exc.filename or folder), f"cannot read the folder ({exc.strerror or exc})"))
+
+    for root, dirs, files in os.walk(folder, followlinks=True, onerror=unreadable):
         try:
             st = os.stat(root)
         except OSError:
@@ -176,8 +222,15 @@ def walk(folder: Path) -> Iterator[Path]:
             continue
         seen.add((st.st_dev, st.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
+        visible = sorted(name for name in files if not name.startswith("."))
+        others = sorted({Path(name).suffix.lower() or "(none)" for name in visible} - SUFFIXES)
+        if others and failures is not None:
+            count = sum(Path(name).suffix.lower() not in SUFFIXES for name in visible)
+            failures.append(LoadError(
+                root, f"{count} file(s) of other types ({', '.join(others)}); factdesk reads .txt, .md, .html, .jsonl"
+            ))
+        for name in visible:
+            if Path(name).suffix.lower() in SUFFIXES:
                 yield Path(root) / name
 
 
@@ -193,7 +246,7 @@ def load_url(url: str, timeout: float = 20.0) -> Article:
     return load_text(response.text, url, markdown=False)
 
 
-def load(target: str) -> Loaded:
+def load(target: str, max_bytes: int = MAX_BYTES) -> Loaded:
     """Articles from one command-line target: a URL, a file or a folder."""
     if target.startswith(("http://", "https://")):
         try:
@@ -202,12 +255,15 @@ def load(target: str) -> Loaded:
             return Loaded(failures=[exc])
     path = Path(target).expanduser()
     if not path.exists():
-        raise UserInputError(f"{target}: no such file or folder")
+        what = "a broken or looping symbolic link" if path.is_symlink() else "no such file or folder"
+        raise UserInputError(f"{target}: {what}")
     if path.is_dir():
         loaded = Loaded()
-        for file in walk(path):
-            part = load_file(file)
+        for file in walk(path, loaded.failures):
+            part = load_file(file, max_bytes)
             loaded.articles.extend(part.articles)
             loaded.failures.extend(part.failures)
+        if not loaded.articles and not loaded.failures:
+            loaded.failures.append(LoadError(target, "no files to read (factdesk reads .txt, .md, .html, .jsonl)"))
         return loaded
-    return load_file(path)
+    return load_file(path, max_bytes)

@@ -35,10 +35,19 @@ def verdict_json(verdict: Verdict) -> str:
 
 def usage_line(usage: Usage) -> str:
     replay = f", {usage.replayed} replayed" if usage.replayed else ""
+    replay += f", {usage.cached} from the cache" if usage.cached else ""
     return (
         f"{usage.calls} LLM call(s){replay}, {usage.prompt_tokens} prompt + "
         f"{usage.completion_tokens} completion tokens, {usage.seconds:.1f} s in the model"
     )
+
+
+def batch_row(line: int, verdict: Verdict) -> str:
+    """One verified claim of a batch, on one line: input line, label, confidence, the claim, its first source."""
+    cited = verdict.citations[0].outlet if verdict.citations else ""
+    source = f"  [{cited}]" if cited else ""
+    label = verdict.label.upper().replace("_", " ")
+    return f"{line:>5}  {label:<20} {verdict.confidence:.2f}  {verdict.claim}{source}"
 
 
 def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> None:

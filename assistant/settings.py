@@ -82,16 +82,35 @@ class Settings(BaseSettings):
         default=None, description="Folder of recorded LLM responses. Default: HOME/recordings."
     )
     chunk_chars: int = Field(default=600, ge=100, description="Target size of a chunk, in characters.")
+    max_file_mb: int = Field(
+        default=20, ge=1, description="Largest input file read, in MB; a larger one is refused before it is read."
+    )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."
     )
     sentences: int = Field(
         default=3, ge=1, le=8, description="Evidence sentences taken from each article for a judgement."
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (chroma run) holding the shared store: chunks and article texts. Unset: local.",
+    )
+    cache: bool = Field(
+        default=True,
+        description="In live mode, answer a request already answered (same model, prompt, evidence) from HOME/cache.",
+    )
+    concurrency: int = Field(
+        default=4, ge=1, le=64,
+        description="Claims verified at once by check and verify --file (the embedded model still runs one at a time).",
+    )
 
     @property
     def recordings_dir(self) -> Path:
         return self.recordings or self.home / "recordings"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
 
     @property
     def embedded(self) -> bool:

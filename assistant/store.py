@@ -1,8 +1,13 @@
-"""The store: article texts in SQLite, their chunks and vectors in Chroma.
+"""The store: whole article texts and their chunks with vectors, locally or on a shared Chroma server.
 
-Article texts are kept whole so any quote can be checked verbatim. An article
-row is written first and marked complete only after all its chunks are in
-Chroma; chunk ids are content-derived, so re-running an interrupted ingest
+Without ``FACTDESK_CHROMA_URL`` both live in the data directory: articles in
+SQLite, chunks in an embedded Chroma. With it, both live on the server (see
+:mod:`assistant.article_table`) and this machine keeps only caches. Vectors are
+always computed here, by factdesk's own embedding model: chunks are upserted
+and queries sent with their vectors, so the server never embeds anything.
+
+An article row is written first and marked complete only after all its chunks
+are stored; chunk ids are content-derived, so re-running an interrupted ingest
 upserts the same ids and never duplicates.
 """
 
@@ -11,33 +16,29 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import sqlite3
+import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from .article import Article
+from .article_table import REMEDY, ArticleTable, ChromaArticleTable, SqliteArticleTable
 from .chunking import Chunk
 from .embedding import MiniLMEmbeddingFunction, get_embedder
-from .errors import StoreError
+from .errors import ConfigError, StoreError
 from .lexical import LexicalIndex
 from .settings import Settings
 
 COLLECTION = "chunks"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL, outlet TEXT NOT NULL, url TEXT NOT NULL, published TEXT,
-    source TEXT NOT NULL, fictional INTEGER NOT NULL, text TEXT NOT NULL,
-    chunker TEXT NOT NULL, chunks INTEGER NOT NULL DEFAULT 0,
-    complete INTEGER NOT NULL DEFAULT 0, added REAL NOT NULL
-);
-"""
+LOCK_WAIT = 30.0
+_PAGE = 5000
 
 
 @dataclass(frozen=True)
@@ -48,47 +49,137 @@ class Hit:
     score: float
 
 
+def chroma_client(settings: Settings) -> Any:
+    """A Chroma client: the server at ``settings.chroma_url``, or the embedded one in the data directory."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    options = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url is None:
+        return chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=options)
+    url = urlsplit(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ConfigError(f"FACTDESK_CHROMA_URL must look like http://host:8000, not {settings.chroma_url!r}")
+    port = url.port or (443 if url.scheme == "https" else 8000)
+    return chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https", settings=options)
+
+
 class Store:
-    """Open (creating if needed) the data directory's article table and chunk index."""
+    """Open (creating if needed) the article table and the chunk index; safe to share between threads."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.home = settings.home
+        self.remote = settings.chroma_url is not None
+        self._lock = threading.RLock()
+        self._client: Any = None
+        self._collection: Any = None
+        self._articles: ArticleTable | None = None
+        self._lexical: LexicalIndex | None = None
+        self._lexical_count = -1
         try:
             self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.home, 0o700)
-            self.db = sqlite3.connect(self.home / "articles.db", timeout=30)
-            self.db.executescript(_SCHEMA)
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise StoreError(f"cannot open the data directory {self.home}: {exc}") from None
-        self._collection: Any = None
-        self._lexical: LexicalIndex | None = None
+            if not self.remote:
+                db_path, index = self.home / "articles.db", self.home / "chroma" / "chroma.sqlite3"
+                if not db_path.exists() and index.is_file() and index.stat().st_size:
+                    raise StoreError(f"{db_path} is missing but the vector index {index.parent} exists: {REMEDY}")
+                self._articles = SqliteArticleTable(self.home)
+        except OSError as exc:
+            what = "it is a file, not a folder" if self.home.is_file() else exc.strerror or str(exc)
+            raise StoreError(f"cannot open the data directory {self.home} ({what}): set FACTDESK_HOME to a folder "
+                             "you can write to") from None
 
     @property
-    def collection(self) -> Any:
-        """The Chroma collection, opened on first use (it costs a second or two)."""
-        if self._collection is None:
-            os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
+    def where(self) -> str:
+        """Where the chunks live, for messages."""
+        return f"the Chroma server {self.settings.chroma_url}" if self.remote else str(self.home / "chroma")
 
+    @property
+    def db(self) -> Any:
+        """The local SQLite connection (a local store only)."""
+        if not isinstance(self.table, SqliteArticleTable):
+            raise AttributeError("a store on a Chroma server has no local article database")
+        return self.table.db
+
+    def _open(self) -> None:
+        # Chroma costs a second or two to open, so it is opened on first use.
+        with self._lock:
+            if self._collection is not None:
+                return
+            if not self.remote:
+                self._check_index_exists()
             try:
-                client = chromadb.PersistentClient(
-                    path=str(self.home / "chroma"),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                )
-                self._collection = client.get_or_create_collection(
+                self._client = chroma_client(self.settings)
+                self._collection = self._client.get_or_create_collection(
                     COLLECTION,
                     embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
                     configuration={"hnsw": {"space": "cosine"}},
                 )
+                if self.remote:
+                    self._articles = ChromaArticleTable(self._client)
+            except ConfigError:
+                raise
             except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
-                raise StoreError(f"cannot open the vector index in {self.home / 'chroma'}: {exc}") from None
+                reason = " ".join(str(exc).split()).split(". ")[-1]  # Chroma's last sentence says what is wrong
+                self._collection = None
+                raise StoreError(f"cannot open the vector index in {self.where} ({reason}): {REMEDY}") from None
+            if not self.remote:
+                self._check_index_complete()
+
+    def _check_index_exists(self) -> None:
+        # Chroma would silently start an empty index here, and every stored article would look complete.
+        index = self.home / "chroma" / "chroma.sqlite3"
+        articles, _ = self._sqlite.expected()
+        if articles and not (index.is_file() and index.stat().st_size):
+            raise StoreError(
+                f"the vector index {index.parent} is missing or empty but {articles} article(s) are stored in "
+                f"{self.home / 'articles.db'}: {REMEDY}"
+            )
+
+    def _check_index_complete(self) -> None:
+        # An interrupted ingest leaves extra chunks (re-run ingest to finish); fewer means the index lost
+        # some. A writer may change both between the two reads: a real loss is still there when re-read.
+        articles, expected = self._sqlite.expected()
+        count = int(self._collection.count())
+        if count < expected:
+            articles, expected = self._sqlite.expected()
+            count = int(self._collection.count())
+        if count < expected or (count and not self._sqlite.rows()):
+            self._collection = None
+            raise StoreError(
+                f"the vector index {self.home / 'chroma'} holds {count} chunk(s) but {self.home / 'articles.db'} "
+                f"lists {articles} complete article(s) with {expected}: one of them was damaged or replaced; {REMEDY}"
+            )
+
+    @property
+    def _sqlite(self) -> SqliteArticleTable:
+        assert isinstance(self._articles, SqliteArticleTable)
+        return self._articles
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection of chunks."""
+        self._open()
         return self._collection
 
+    @property
+    def table(self) -> ArticleTable:
+        """The article table (local SQLite, or the server's articles collection)."""
+        if self._articles is None:
+            self._open()
+        assert self._articles is not None
+        return self._articles
+
     @contextmanager
-    def writing(self, wait: float = 30.0) -> Iterator[None]:
-        """Hold the data directory's write lock: one writer at a time, readers unaffected."""
+    def writing(self, wait: float | None = None) -> Iterator[None]:
+        """Hold the data directory's write lock: one writer at a time on this machine, readers unaffected.
+
+        On a shared server writers on different machines are not serialised; they need not be,
+        since every write is an idempotent upsert of content-derived ids.
+        """
+        wait = LOCK_WAIT if wait is None else wait
         handle = open(self.home / "write.lock", "w")  # noqa: SIM115 (held across the yield)
         deadline = time.monotonic() + wait
         while True:
@@ -98,7 +189,10 @@ class Store:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     handle.close()
-                    message = f"another factdesk process is writing to {self.home}; try again when it ends"
+                    message = (
+                        f"another factdesk process is writing to {self.home} (waited {wait:g} s); "
+                        "try again when it ends"
+                    )
                     raise StoreError(message) from None
                 time.sleep(0.2)
         try:
@@ -108,33 +202,30 @@ class Store:
             handle.close()
 
     def is_complete(self, article_id: str, chunker: str) -> bool:
-        row = self.db.execute(
-            "SELECT complete, chunker FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        return bool(row and row[0] and row[1] == chunker)
+        return self.table.is_complete(article_id, chunker)
 
     def add(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, chunker: str) -> None:
         """Store an article and its chunks; safe to repeat after a crash at any point."""
-        stale = self.db.execute("SELECT chunker FROM articles WHERE id = ?", (article.id,)).fetchone()
-        if stale and stale[0] != chunker:
-            self.collection.delete(where={"article_id": article.id})
-        with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
-                (
-                    article.id, article.title, article.outlet, article.url, article.published,
-                    article.source, int(article.fictional), article.text, chunker, len(chunks), time.time(),
-                ),
-            )
-        if chunks:
+        self.add_many([(article, chunks, vectors)], chunker)
+
+    def add_many(self, entries: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]], chunker: str) -> None:
+        """Store several articles with their chunks in a few large writes; complete only once all are in."""
+        collection = self.collection  # opened (and checked) before anything is written
+        stale = [a.id for a, _, _ in entries if self.table.chunker(a.id) not in (None, chunker)]
+        # Rows are marked incomplete before stale chunks go, so a crash in between cannot look like a damaged index.
+        self.table.begin([(article, len(chunks)) for article, chunks, _ in entries], chunker)
+        for article_id in stale:
+            collection.delete(where={"article_id": article_id})
+        rows = [(article, c, v) for article, chunks, vectors in entries for c, v in zip(chunks, vectors, strict=True)]
+        for start in range(0, len(rows), _PAGE):
+            part = rows[start : start + _PAGE]
             self.collection.upsert(
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                embeddings=[v for v in vectors],
-                metadatas=[self._metadata(article, c) for c in chunks],
+                ids=[c.id for _, c, _ in part],
+                documents=[c.text for _, c, _ in part],
+                embeddings=[v for _, _, v in part],
+                metadatas=[self._metadata(a, c) for a, c, _ in part],
             )
-        with self.db:
-            self.db.execute("UPDATE articles SET complete = 1 WHERE id = ?", (article.id,))
+        self.table.finish([article.id for article, _, _ in entries])
 
     @staticmethod
     def _metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
@@ -144,25 +235,21 @@ class Store:
         }
 
     def article(self, article_id: str) -> Article:
-        row = self.db.execute(
-            "SELECT id, text, title, outlet, url, published, source, fictional FROM articles WHERE id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
+        found = self.table.get(article_id)
+        if found is None:
             raise StoreError(f"article {article_id} is not in the store")
-        return Article(
-            id=row[0], text=row[1], title=row[2], outlet=row[3], url=row[4],
-            published=row[5], source=row[6], fictional=bool(row[7]),
-        )
+        return found
 
     def articles(self) -> list[Article]:
-        ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE complete = 1 ORDER BY added, id")]
-        return [self.article(i) for i in ids]
+        return [self.article(i) for i in self.table.complete_ids()]
+
+    def find(self, prefix: str) -> list[str]:
+        """Ids of stored articles starting with ``prefix``."""
+        return self.table.find(prefix)
 
     def counts(self) -> tuple[int, int]:
         """(complete articles, chunks in the index)."""
-        articles = self.db.execute("SELECT COUNT(*) FROM articles WHERE complete = 1").fetchone()[0]
-        return int(articles), int(self.collection.count())
+        return len(self.table.complete_ids()), int(self.collection.count())
 
     def query(
         self, text: str, n: int, exclude: str | None = None, vector: np.ndarray | None = None
@@ -174,34 +261,70 @@ class Store:
             return []
         if vector is None:
             vector = get_embedder(self.settings.embed_threads).embed([text])[0]
-        where = {"article_id": {"$ne": exclude}} if exclude else None
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(n, total), where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        # A "$ne" filter makes Chroma scan every chunk's metadata (1.8 s a query at 100k chunks); asking for as
+        # many more neighbours as the left-out article has chunks, then dropping those, gives the same top n.
+        extra = self.table.chunk_count(exclude) if exclude else 0
+        with self._lock:  # milliseconds, next to seconds of model time: not worth trusting every client's threading
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=min(n + extra, total),
+                include=["documents", "metadatas", "distances"],
+            )
         hits = []
         for cid, doc, meta, dist in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
         ):
+            if exclude and meta["article_id"] == exclude:
+                continue
             chunk = Chunk(cid, str(meta["article_id"]), int(meta["index"]), int(meta["start"]), int(meta["end"]), doc)
             hits.append(Hit(chunk, 1.0 - float(dist)))
-        return hits
+        return hits[:n]
 
     def all_chunks(self) -> list[Chunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
-        return [
-            Chunk(cid, str(m["article_id"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)
-            for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        """Every stored chunk, read in pages (a server limits the size of one answer)."""
+        chunks: list[Chunk] = []
+        offset = 0
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            chunks += [
+                Chunk(cid, str(m["article_id"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)
+                for cid, doc, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ]
+            if len(got["ids"]) < _PAGE:
+                return chunks
+            offset += _PAGE
 
     def lexical(self) -> LexicalIndex:
-        """The BM25 index of all chunks, rebuilt when chunks were added or removed."""
-        if self._lexical is None or len(self._lexical.chunks) != self.collection.count():
-            self._lexical = LexicalIndex.build(self.all_chunks())
-        return self._lexical
+        """The BM25 index of all chunks: kept in memory, saved under HOME/lexical, rebuilt when the corpus changes."""
+        with self._lock:
+            count = int(self.collection.count())
+            if self._lexical is not None and count == self._lexical_count:
+                return self._lexical
+            # Read the fingerprint before the chunks: a write landing in between makes the next query rebuild.
+            folder = self.home / "lexical" / f"{self.table.fingerprint()}-{count}"
+            index = LexicalIndex.load(folder)
+            if index is None:
+                index = LexicalIndex.build(self.all_chunks())
+                if index.chunks:
+                    _prune(folder.parent)
+                    index.save(folder)
+            self._lexical, self._lexical_count = index, count
+            return index
 
     def close(self) -> None:
-        self.db.close()
+        if self._articles is not None:
+            self._articles.close()
+
+
+def _prune(folder: Path) -> None:
+    """Forget saved lexical indexes of earlier corpora: only the newest is ever loaded."""
+    if folder.is_dir():
+        for old in folder.iterdir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def quiet_chroma() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 
@@ -15,12 +16,19 @@ from .store import Store
 from .verdict import Verdict
 
 MAX_CLAIM_CHARS = 2000
+# Scripts written without spaces between words: one "word" of four such characters can already be a claim.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def visible_text(text: str) -> str:
+    """The text without invisible characters (zero-width, direction marks, controls), on single spaces."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cf", "Cc"} or ch in "\n\t")
+    return " ".join(text.split())
 
 
 def clean_claim(claim: str, what: str = "claim") -> str:
     """The claim (or question) as judged: visible characters, single spaces; unusable ones are refused."""
-    text = "".join(ch for ch in claim if unicodedata.category(ch) not in {"Cf", "Cc"} or ch in "\n\t")
-    text = " ".join(text.split())
+    text = visible_text(claim)
     if not text:
         raise UserInputError(f"the {what} is empty")
     if len(text) > MAX_CLAIM_CHARS:
@@ -30,13 +38,32 @@ def clean_claim(claim: str, what: str = "claim") -> str:
     return text
 
 
+def checkable_claim(claim: str) -> str:
+    """``clean_claim``, also refusing text that states nothing: one word ("hello", "Iraq?") or no word at all ("7,000").
+
+    Retrieval would find the nearest passages to any word and the model would be asked to judge them, so a
+    greeting could come back "refuted"; one line, before any model call, is the honest answer.
+    """
+    text = clean_claim(claim)
+    words = re.findall(r"\w+", text)
+    wordy = any(ch.isalpha() for ch in text) and (len(words) >= 2 or len(_UNSPACED.findall(text)) >= 4)
+    if not wordy:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UserInputError(
+            f"{shown!r} is not a checkable claim: state what happened or what is true, "
+            "e.g. 'The Oldmere bridge reopened on 3 March.'"
+        )
+    return text
+
+
 def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str | None = None) -> Verdict:
     """Judge ``claim`` against the stored corpus; one model call per source read."""
     started = time.perf_counter()
-    before = llm.usage.model_copy()
     text = clean_claim(claim)
-    evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
-    judgements = [judge(llm, text, item) for item in evidence]
+    # Counted per thread, so claims verified side by side each get their own usage.
+    with llm.measure() as usage:
+        evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
+        judgements = [judge(llm, text, item) for item in evidence]
     label, confidence, summary = aggregate(judgements)
     return Verdict(
         claim=text,
@@ -45,6 +72,6 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
         summary=summary,
         judgements=judgements,
         model=f"{settings.model} ({llm.endpoint})",
-        usage=llm.usage.since(before),
+        usage=usage,
         seconds=round(time.perf_counter() - started, 3),
     )

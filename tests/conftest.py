@@ -50,6 +50,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("FACTDESK_HOME", str(home))
     monkeypatch.setenv("FACTDESK_RECORD_MODE", "record" if RECORDING else "replay")
     monkeypatch.setenv("FACTDESK_RECORDINGS", str(RECORDINGS))
+    # Fake endpoints script different answers to the same request; a test of the response cache opts in.
+    monkeypatch.setenv("FACTDESK_CACHE", "0")
     monkeypatch.setattr(socket.socket, "connect", _guard(socket.socket.connect))
     monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex))
     yield home

@@ -76,3 +76,21 @@ def test_a_second_writer_gets_a_clear_error(isolated: Path) -> None:
 def test_data_directory_is_private(isolated: Path) -> None:
     Store(Settings())
     assert (isolated.stat().st_mode & 0o077) == 0
+
+
+def test_a_new_chunk_size_rechunks_and_a_crash_midway_is_completed(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest([str(CORPUS)], Store(Settings()))
+    monkeypatch.setenv("FACTDESK_CHUNK_CHARS", "300")
+    settings = Settings()
+    store = Store(settings)
+    article = store.articles()[0]
+    # Killed just after re-chunking began: the row is marked incomplete first, then its old chunks go.
+    with store.db:
+        store.db.execute("UPDATE articles SET complete = 0 WHERE id = ?", (article.id,))
+    store.collection.delete(where={"article_id": article.id})
+    reopened = Store(settings)  # fewer chunks than before, but no complete article lacks any: opens
+    assert ingest([str(CORPUS)], reopened).added == 6
+    count, ids = snapshot(reopened)
+    assert count == 6 and set(ids) == {c.id for a in reopened.articles() for c in chunk(a.id, a.text, 300)}

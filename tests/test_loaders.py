@@ -87,10 +87,12 @@ def test_folder_walk_skips_bad_files_and_survives_symlink_loops(tmp_path: Path) 
     (tmp_path / "docs" / "good.txt").write_text("A good article.", encoding="utf-8")
     (tmp_path / "docs" / "sub" / "bad.txt").write_bytes(b"\x00\x01")
     (tmp_path / "docs" / "sub" / "loop").symlink_to(tmp_path / "docs")
-    (tmp_path / "docs" / "notes.bin").write_bytes(b"ignored: not a supported suffix")
+    (tmp_path / "docs" / "notes.bin").write_bytes(b"not read: not a supported suffix, named in one line")
     loaded = load(str(tmp_path / "docs"))
     assert [a.text for a in loaded.articles] == ["A good article."]
-    assert len(loaded.failures) == 1 and "binary" in loaded.failures[0].reason
+    assert [f.reason.split(";")[0] for f in loaded.failures] == [
+        "1 file(s) of other types (.bin)", "binary file (contains NUL bytes), not text"
+    ]
 
 
 def test_missing_path_is_a_user_error(tmp_path: Path) -> None:

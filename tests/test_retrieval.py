@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from assistant.chunking import Chunk
 from assistant.ingest import ingest
 from assistant.lexical import LexicalIndex, fuse
@@ -46,3 +48,39 @@ def test_retrieval_reads_several_articles_and_excludes_one_on_request(isolated: 
     again = retrieve(store, claim, sources=4, per_source=3, exclude=ids[0])
     assert ids[0] not in [e.article.id for e in again]
     assert retrieve(store, "Copper prices on the London Metal Exchange fell.", sources=4, per_source=3) == []
+
+
+def test_the_bm25_index_is_saved_and_reused_until_the_corpus_changes(
+    isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(Settings())
+    ingest([str(CORPUS / "articles.jsonl")], store)
+    built = store.lexical()
+    saved = list((isolated / "lexical").iterdir())
+    assert len(saved) == 1
+
+    def no_build(chunks: list[Chunk]) -> LexicalIndex:
+        raise AssertionError("the saved index should have been loaded")
+
+    build = LexicalIndex.build
+    monkeypatch.setattr(LexicalIndex, "build", no_build)
+    loaded = Store(Settings()).lexical()
+    assert [c.id for c in loaded.chunks] == [c.id for c in built.chunks]
+    assert [c.id for c in loaded.search("7,000 detainees", 4)] == [c.id for c in built.search("7000 detainees", 4)]
+
+    monkeypatch.setattr(LexicalIndex, "build", build)
+    extra = tmp_path / "extra.md"
+    extra.write_text("# Copper\n\nCopper prices on the London Metal Exchange fell sharply in March.\n")
+    ingest([str(extra)], store)
+    assert any("Copper" in c.text for c in store.lexical().search("copper prices", 2))
+    assert len(list((isolated / "lexical").iterdir())) == 1  # the old corpus's index is pruned
+
+
+def test_leaving_one_article_out_gives_the_nearest_chunks_of_the_others(isolated: Path) -> None:
+    store = Store(Settings())
+    ingest([str(CORPUS)], store)
+    claim = "The United States has transferred 7,000 ISIS detainees to Iraq."
+    everything = store.query(claim, 40)
+    for left_out in {h.chunk.article_id for h in everything}:
+        expected = [h.chunk.id for h in everything if h.chunk.article_id != left_out][:5]
+        assert [h.chunk.id for h in store.query(claim, 5, exclude=left_out)] == expected

@@ -8,7 +8,10 @@ retries and usage, and every failure leaves as a :class:`ModelError`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -19,7 +22,7 @@ from pydantic import BaseModel
 
 from ..errors import ConfigError, FactdeskError, InvalidOutputError, ModelError
 from ..settings import Settings
-from .embedded import EmbeddedTransport
+from .embedded import MODEL_SHA256, EmbeddedTransport
 from .recorder import RecordingTransport
 from .retry import RetryTransport
 from .usage import Usage
@@ -59,7 +62,8 @@ class LLM:
         else:
             base = inner or (EmbeddedTransport(settings) if settings.embedded else httpx.HTTPTransport())
             base = RetryTransport(base, settings.max_retries, settings.max_retry_wait)
-        self.transport = RecordingTransport(settings.record_mode, settings.recordings_dir, base)
+        cache = cache_folder(settings) if settings.cache else None
+        self.transport = RecordingTransport(settings.record_mode, settings.recordings_dir, base, cache)
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         self.base_url = settings.base_url or EMBEDDED_URL
         self.openai = openai.OpenAI(
@@ -75,6 +79,10 @@ class LLM:
     @property
     def usage(self) -> Usage:
         return self.transport.usage
+
+    def measure(self) -> AbstractContextManager[Usage]:
+        """Count only the calls this thread makes inside a ``with`` block; safe while other threads call too."""
+        return self.transport.measure()
 
     @property
     def endpoint(self) -> str:
@@ -166,6 +174,22 @@ class LLM:
 
     def close(self) -> None:
         self.openai.close()
+
+
+def cache_folder(settings: Settings) -> Path:
+    """The response cache of this endpoint: one folder per base URL, or per embedded model file."""
+    if settings.base_url:
+        identity = settings.base_url.rstrip("/")
+    elif settings.gguf:
+        # Your own GGUF: a new file at the same path is another model.
+        try:
+            st = settings.gguf.stat()
+            identity = f"gguf:{settings.gguf.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            identity = f"gguf:{settings.gguf}"
+    else:
+        identity = f"embedded:{MODEL_SHA256}"
+    return settings.cache_dir / "llm" / hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -16,7 +16,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -128,9 +128,15 @@ class _LlamaStream(httpx.SyncByteStream):
 
 
 class EmbeddedTransport(httpx.BaseTransport):
-    """Answers /chat/completions with a local llama.cpp model, loaded on the first request."""
+    """Answers /chat/completions with a local llama.cpp model, loaded on the first request.
+
+    A llama.cpp context is not safe to use from two threads, so one lock
+    serialises every call in the process: concurrent claims are safe, not
+    faster. The loaded model is shared by every transport of the process.
+    """
 
     _lock = threading.RLock()
+    _loaded: ClassVar[dict[tuple[str, int, int], Any]] = {}
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -146,14 +152,17 @@ class EmbeddedTransport(httpx.BaseTransport):
                     raise ConfigError(f"llama-cpp-python is not installed: {INSTALL_HINT}")
                 from llama_cpp import Llama
 
-                self._llama = Llama(
-                    model_path=str(path),
-                    n_ctx=self.settings.context,
-                    n_threads=self.settings.threads,
-                    n_threads_batch=self.settings.threads,
-                    seed=0,
-                    verbose=False,
-                )
+                key = (str(path.resolve()), self.settings.context, self.settings.threads)
+                if key not in self._loaded:
+                    self._loaded[key] = Llama(
+                        model_path=str(path),
+                        n_ctx=self.settings.context,
+                        n_threads=self.settings.threads,
+                        n_threads_batch=self.settings.threads,
+                        seed=0,
+                        verbose=False,
+                    )
+                self._llama = self._loaded[key]
             return self._llama
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

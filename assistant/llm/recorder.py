@@ -7,14 +7,25 @@ all: a request without a recording fails loudly and nothing is sent.
 
 A streamed request (``"stream": true``) is passed through as it arrives; its
 server-sent events are kept as a list of chunks and replayed as events again.
+
+In live mode the same key addresses a response cache (``HOME/cache``): a
+request identical to one already answered by the same endpoint (same model,
+prompt, evidence, schema, temperature) is answered from it, so no claim is
+judged twice against the same evidence. Only complete answers are cached.
+
+The transport is shared by every thread of a command: totals are kept under a
+lock, and :meth:`RecordingTransport.measure` counts one thread's calls alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,24 +111,56 @@ class RecordingTransport(httpx.BaseTransport):
     #: Every key looked up in this process, so a test run can report recordings nothing used.
     used_keys: ClassVar[set[str]] = set()
 
-    def __init__(self, mode: RecordMode, folder: Path, inner: httpx.BaseTransport | None) -> None:
+    def __init__(
+        self, mode: RecordMode, folder: Path, inner: httpx.BaseTransport | None, cache: Path | None = None
+    ) -> None:
         if mode != "replay" and inner is None:
             raise ValueError("live and record modes need an inner transport")
         self.mode = mode
         self.folder = folder
         self.inner = None if mode == "replay" else inner
+        self.cache = cache if mode == "live" else None
         self.usage = Usage()
+        self._lock = threading.Lock()
+        self._local = threading.local()
 
     def path_for(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
+    @contextmanager
+    def measure(self) -> Iterator[Usage]:
+        """Count the calls this thread makes inside the block (the totals still count everything)."""
+        scopes: list[Usage] = self._local.__dict__.setdefault("scopes", [])
+        usage = Usage()
+        scopes.append(usage)
+        try:
+            yield usage
+        finally:
+            scopes.remove(usage)
+            usage.seconds = round(usage.seconds, 3)
+
+    def _count(
+        self, payload: dict[str, Any], seconds: float, replayed: bool, cached: bool = False,
+        scopes: list[Usage] | None = None,
+    ) -> None:
+        with self._lock:
+            self.usage.add(payload, seconds, replayed, cached)
+        for scope in self._local.__dict__.get("scopes", []) if scopes is None else scopes:
+            scope.add(payload, seconds, replayed, cached)
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.read() or b"{}")
         key = request_key(_endpoint_path(request.url), body)
-        self.used_keys.add(key)
+        with self._lock:
+            self.used_keys.add(key)
         if self.mode == "replay" or (self.mode == "record" and self.path_for(key).exists()):
             # Record mode keeps what is recorded and calls the model only for what is missing.
-            return self._replay(key)
+            record = _read(self.path_for(key))
+            if record is None:
+                raise RecordingMissingError(key, str(self.folder))
+            return self._answer(record, float(record.get("seconds", 0.0)), replayed=True)
+        if self.cache is not None and (record := _read(self.cache / f"{key}.json")) is not None:
+            return self._answer(record, 0.0, cached=True)
         assert self.inner is not None
         started = time.perf_counter()
         response = self.inner.handle_request(request)
@@ -127,57 +170,82 @@ class RecordingTransport(httpx.BaseTransport):
         seconds = time.perf_counter() - started
         if response.is_success:
             payload = response.json()
-            self.usage.add(payload, seconds, replayed=False)
-            if self.mode == "record":
-                self._save(key, body, payload, seconds)
+            self._count(payload, seconds, replayed=False)
+            self._keep(key, body, payload, seconds, complete=_complete(payload.get("choices")))
         return response
+
+    def _keep(
+        self, key: str, body: dict[str, Any], payload: dict[str, Any], seconds: float, complete: bool,
+        chunks: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Save a live answer: as a recording in record mode, in the cache in live mode when it is complete."""
+        if self.mode == "record":
+            _save(self.folder, key, body, payload, seconds, chunks)
+        elif self.cache is not None and complete:
+            _save(self.cache, key, body, payload, seconds, chunks)
 
     def _pass_stream(self, key: str, body: dict[str, Any], response: httpx.Response, started: float) -> httpx.Response:
         """The response streams on to the caller; usage is counted (and recorded) once it has all been read."""
+        # Read on another thread than the caller's (never, today); the caller's scopes are the ones to count in.
+        scopes = list(self._local.__dict__.get("scopes", []))
 
         def done(data: bytes) -> None:
             chunks = parse_sse(data)
             seconds = time.perf_counter() - started
-            self.usage.add(assembled(chunks), seconds, replayed=False)
+            self._count(assembled(chunks), seconds, replayed=False, scopes=scopes)
             # A stream cut short (Ctrl-C, a broken connection) is counted but never recorded.
-            if self.mode == "record" and b"data: [DONE]" in data:
-                self._save(key, body, assembled(chunks), seconds, chunks)
+            if b"data: [DONE]" in data:
+                ends = [c for chunk in chunks for c in chunk.get("choices") or [] if c.get("finish_reason")]
+                self._keep(key, body, assembled(chunks), seconds, _complete(ends), chunks)
 
         assert isinstance(response.stream, httpx.SyncByteStream)
         return httpx.Response(response.status_code, headers=response.headers, stream=_Tee(response.stream, done))
 
-    def _replay(self, key: str) -> httpx.Response:
-        path = self.path_for(key)
-        if not path.exists():
-            raise RecordingMissingError(key, str(self.folder))
-        record = json.loads(path.read_text(encoding="utf-8"))
-        self.usage.add(record["response"], float(record.get("seconds", 0.0)), replayed=True)
+    def _answer(
+        self, record: dict[str, Any], seconds: float, replayed: bool = False, cached: bool = False
+    ) -> httpx.Response:
+        """A saved answer (a recording, or the cache's), counted and served as the endpoint would."""
+        self._count(record["response"], seconds, replayed=replayed, cached=cached)
         if "chunks" in record:
             return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse(record["chunks"]))
         return httpx.Response(200, json=record["response"])
 
-    def _save(
-        self,
-        key: str,
-        body: dict[str, Any],
-        payload: dict[str, Any],
-        seconds: float,
-        chunks: list[dict[str, Any]] | None = None,
-    ) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        record: dict[str, Any] = {
-            "key": key,
-            "recorded": datetime.now(UTC).isoformat(timespec="seconds"),
-            "seconds": round(seconds, 3),
-            "request": body,
-            "response": payload,
-        }
-        if chunks is not None:
-            record["chunks"] = chunks
-        tmp = self.path_for(key).with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(self.path_for(key))
-
     def close(self) -> None:
         if self.inner is not None:
             self.inner.close()
+
+
+def _complete(choices: object) -> bool:
+    """Whether every choice finished on its own: a cut-off or empty answer is asked again next time."""
+    return isinstance(choices, list) and bool(choices) and all(
+        isinstance(c, dict) and c.get("finish_reason") in ("stop", "tool_calls") for c in choices
+    )
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """A saved record, or None when there is none (or it is unreadable, e.g. half-written by a killed process)."""
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record.get("response"), dict) else None
+
+
+def _save(
+    folder: Path, key: str, body: dict[str, Any], payload: dict[str, Any], seconds: float,
+    chunks: list[dict[str, Any]] | None = None,
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    record: dict[str, Any] = {
+        "key": key,
+        "recorded": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 3),
+        "request": body,
+        "response": payload,
+    }
+    if chunks is not None:
+        record["chunks"] = chunks
+    # A name of its own per writer: threads and processes may save the same key at once.
+    tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(folder / f"{key}.json")

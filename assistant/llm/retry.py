@@ -8,6 +8,7 @@ exponential backoff with jitter. The total wait of one request never exceeds
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from collections.abc import Callable
 
@@ -31,7 +32,22 @@ def retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
+class _Budget:
+    """One request's waiting so far: the cap is per request, whatever other threads do."""
+
+    def __init__(self) -> None:
+        self.waited = 0.0
+        self.exhausted = False
+
+
 class RetryTransport(httpx.BaseTransport):
+    """Retries transient failures of the inner transport; safe to share between threads.
+
+    A Retry-After from the server holds back every thread's next new request
+    too, so a pool of concurrent claims slows down together instead of each
+    thread spending its retries on the same rate limit.
+    """
+
     def __init__(
         self,
         inner: httpx.BaseTransport,
@@ -43,29 +59,38 @@ class RetryTransport(httpx.BaseTransport):
         self.retries = retries
         self.max_wait = max_wait
         self.sleep = sleep or time.sleep
-        self.waited = 0.0
-        self.exhausted = False
         self._backoff = wait_random_exponential(multiplier=1, max=20)
+        self._lock = threading.Lock()
+        self._resume_at = 0.0  # time.monotonic() before which no new request is sent
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _wait(self, budget: _Budget, state: RetryCallState) -> float:
         outcome = state.outcome
         asked = None
         if outcome is not None and not outcome.failed:
             asked = retry_after(outcome.result())
         delay = asked if asked is not None else self._backoff(state)
-        if self.waited >= self.max_wait:
-            self.exhausted = True
-        delay = min(delay, max(0.0, self.max_wait - self.waited))
-        self.waited += delay
+        if budget.waited >= self.max_wait:
+            budget.exhausted = True
+        delay = min(delay, max(0.0, self.max_wait - budget.waited))
+        budget.waited += delay
+        if asked is not None:
+            with self._lock:
+                self._resume_at = max(self._resume_at, time.monotonic() + delay)
         return delay
 
-    def _stop(self, state: RetryCallState) -> bool:
-        return state.attempt_number > self.retries or self.exhausted
+    def _hold(self, budget: _Budget) -> None:
+        """Before a request's first attempt: wait out a Retry-After another thread was given (within the cap)."""
+        with self._lock:
+            pause = self._resume_at - time.monotonic()
+        pause = min(pause, self.max_wait - budget.waited)
+        if pause > 0:
+            budget.waited += pause
+            self.sleep(pause)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.waited = 0.0
-        self.exhausted = False
+        budget = _Budget()
         streamed = b'"stream":true' in request.read().replace(b" ", b"")
+        self._hold(budget)
 
         def attempt() -> httpx.Response:
             response = self.inner.handle_request(request)
@@ -77,8 +102,8 @@ class RetryTransport(httpx.BaseTransport):
             return response
 
         retrying = Retrying(
-            stop=self._stop,
-            wait=self._wait,
+            stop=lambda state: state.attempt_number > self.retries or budget.exhausted,
+            wait=lambda state: self._wait(budget, state),
             retry=retry_if_exception_type(TRANSIENT)
             | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
             sleep=self.sleep,
