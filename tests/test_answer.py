@@ -1,5 +1,6 @@
 """Answers from the corpus: numbered verbatim passages in, citations checked on the way out."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,15 @@ def test_when_the_corpus_is_not_about_it_the_answer_says_so_without_a_call(store
     result = answer("Which sourdough starter do bakers in Lyon prefer?", store, llm, settings)
     assert result.text == NOT_IN_SOURCES and not result.answered
     assert result.passages == [] and result.usage.calls == 0
+
+
+def test_ask_prints_the_answer_and_its_sources(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["ask", QUESTION, "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["answered"] and data["citations"]
+    assert {c["number"] for c in data["citations"]} == set(data["cited"])
+    code, out, _ = run_cli(["ask", QUESTION], capsys)
+    assert code == 0 and "Sources:" in out and data["text"][:30] in out.replace("\n", " ")
+    code, _, err = run_cli(["ask", "   "], capsys)
+    assert code == 2 and err.strip() == "error: the question is empty"
