@@ -26,12 +26,21 @@ from .verify import verify
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
 
 
+class GoldEvidence(BaseModel):
+    """A sentence that decides a case, in the article with this outlet and title."""
+
+    outlet: str
+    title: str
+    sentence: str
+
+
 class Case(BaseModel):
     id: str
     claim: str
     label: Label
     why: str = ""
     corpus: str = "corpus/"
+    evidence: list[GoldEvidence] = []
 
 
 class CaseResult(BaseModel):
@@ -84,6 +93,8 @@ def load_cases(path: Path) -> list[Case]:
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
+            continue
+        if number == 1 and '"claim"' not in line:
             continue
         try:
             cases.append(Case.model_validate_json(line))
