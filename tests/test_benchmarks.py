@@ -99,7 +99,8 @@ def test_scifact_reads_the_tsv_pairs(tmp_path: Path) -> None:
 
 def test_generic_jsonl_accepts_label_synonyms_and_plain_or_sourced_evidence(tmp_path: Path) -> None:
     path = write(tmp_path / "mine.jsonl", [
-        {"id": "a", "claim": "c1", "label": "SUPPORTS", "evidence": ["e1", {"text": "e2", "source": "S", "gold": False}]},
+        {"id": "a", "claim": "c1", "label": "SUPPORTS",
+         "evidence": ["e1", {"text": "e2", "source": "S", "gold": False}]},
         {"claim": "c2", "label": "NEI", "evidence": []},
         {"claim": "c3", "label": "Conflicting", "evidence": ["e3"]},
     ])
