@@ -176,3 +176,18 @@ def test_benchmark_recordings_must_stay_outside_the_repository(
     assert code == 2 and "outside the repository" in err
     code, _, err = run_cli(["eval", "--dataset", "jsonl"], capsys)
     assert code == 2 and "--path" in err
+
+
+def test_open_mode_ingests_the_evidence_and_retrieves_it(tmp_path: Path) -> None:
+    from assistant.benchmarks import run_open
+    from assistant.store import quiet_chroma
+
+    quiet_chroma()
+    quote = "The Ost river flows north into Lake Vesta, surveyors said."
+    bench = BenchItem(id="1", claim="The Ost river flows north into Lake Vesta.", label="supported", original="S",
+                      evidence=[Passage(text=quote, source="Ost", outlet="Atlas", gold=True)])
+    endpoint = Scripted(judged(quote, "supports"))
+    config = settings(tmp_path, "live")
+    results = run_open([bench], config, LLM(config, inner=endpoint))
+    assert len(endpoint.bodies) == 1 and quote in json.dumps(endpoint.bodies[0])
+    assert (results[0].predicted, results[0].gold_citations) == ("supported", 1)
