@@ -19,13 +19,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from . import __version__
 from .answer import answer as run_answer
 from .batch import ClaimLine, in_order, read_claims
+from .benchmarks import DATASETS
 from .chat import ChatSession
 from .chat import run as run_chat
 from .check import check as run_check
 from .check import resolve_article
 from .conversation import Conversation, Turn, load, saved, summary
 from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, UserInputError
-from .evaluate import below_thresholds, compute, load_cases, run_cases
+from .eval_report import write_report
+from .eval_run import run_benchmark, run_case_files
+from .evaluate import below_thresholds
 from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
 from .llm import LLM, Usage
@@ -38,7 +41,7 @@ from .report import (
     show_answer,
     show_check,
     show_claims,
-    show_eval,
+    show_eval_run,
     show_hits,
     show_ingest,
     show_verdict,
@@ -369,32 +372,67 @@ def conversations(
 
 @app.command("eval")
 def evaluate(
-    cases: Annotated[Path, typer.Option("--cases", help="Labelled verification cases (JSONL).")] = EVALS / "cases"
-    / "verify_corpus.jsonl",
-    recordings: Annotated[Path, typer.Option("--recordings", help="Recorded model answers.")] = EVALS / "recordings",
+    cases: Annotated[
+        list[Path] | None, typer.Option("--cases", help="Case files or folders (JSONL); default evals/cases/.")
+    ] = None,
+    recordings: Annotated[
+        Path | None,
+        typer.Option("--recordings", help="Recorded model answers; default evals/recordings, or for --dataset "
+                     "FACTDESK_RECORDINGS (outside the repository)."),
+    ] = None,
     record: Annotated[bool, typer.Option("--record", help="Call the model for cases not yet recorded.")] = False,
     check_thresholds: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a metric is below its threshold.")
     ] = False,
     thresholds: Annotated[Path, typer.Option("--thresholds", help="Metric floors (JSON).")] = EVALS
     / "thresholds.json",
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write report.md with confusion and reliability PNGs here.")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help=f"A public benchmark: {', '.join(DATASETS)}.")
+    ] = None,
+    path: Annotated[Path | None, typer.Option("--path", help="The dataset's file or folder.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Dataset items to sample.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the dataset sample.")] = 0,
+    mode: Annotated[
+        str, typer.Option("--mode", help="grounded: judge the dataset's evidence; open: ingest it and retrieve.")
+    ] = "grounded",
     as_json: JsonOpt = False,
 ) -> None:
-    """Measure verification on labelled cases, replaying recorded answers (offline, seconds)."""
-    settings = _settings().model_copy(
-        update={"record_mode": "record" if record else "replay", "recordings": recordings}
-    )
-    quiet_chroma()
-    results = run_cases(load_cases(cases), settings, Path.cwd())
-    metrics = compute(results)
-    if as_json:
-        print(json.dumps({"metrics": metrics.model_dump(), "cases": [r.model_dump() for r in results]}, indent=2))
+    """Measure verification and extraction on labelled cases, replaying recorded answers (offline, seconds)."""
+    settings = _settings()
+    if dataset is not None:
+        if path is None:
+            raise UserInputError("--dataset needs --path, the dataset's file or folder")
+        if mode not in ("grounded", "open"):
+            raise UserInputError(f"--mode must be grounded or open, not {mode!r}")
+        if check_thresholds:
+            raise UserInputError("--check applies to the case suites, not to --dataset")
+        folder = recordings or settings.recordings_dir
+        if (Path.cwd() / EVALS).is_dir() and folder.resolve().is_relative_to(Path.cwd().resolve()):
+            raise UserInputError(f"{folder}: recordings of a public dataset stay outside the repository; "
+                                 "use --recordings or FACTDESK_RECORDINGS")
     else:
-        show_eval(out, results, metrics)
-    if metrics.stale:
-        raise RecordingMissingCasesError(metrics.stale)
+        folder = recordings or EVALS / "recordings"
+    settings = settings.model_copy(update={"record_mode": "record" if record else "replay", "recordings": folder})
+    quiet_chroma()
+    if dataset is not None:
+        assert path is not None
+        run = run_benchmark(dataset, path, limit, seed, "open" if mode == "open" else "grounded", settings)
+    else:
+        run = run_case_files(cases or [EVALS / "cases"], settings, Path.cwd())
+    if as_json:
+        print(json.dumps(run.to_json(), indent=2, ensure_ascii=False))
+    else:
+        show_eval_run(out, run)
+    if report is not None:
+        for written in write_report(run, report):
+            err.print(f"wrote {written}", highlight=False, markup=False)
+    if run.stale():
+        raise RecordingMissingCasesError(run.stale())
     if check_thresholds:
-        failures = below_thresholds(metrics, thresholds)
+        failures = below_thresholds(run.metrics(), thresholds)
         for failure in failures:
             err.print(f"eval: {failure}", markup=False)
         if failures:

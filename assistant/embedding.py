@@ -26,6 +26,10 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 TOKENIZER = Path(__file__).parent / "data" / "minilm-tokenizer.json"
 MAX_TOKENS = 256
 BATCH = 16
+# Vectors remembered per text. A vector does not depend on its batch (checked: bit-identical alone or padded
+# beside a longer text), so a repeated sentence (retrieval re-reads an article's sentences for every claim)
+# is embedded once. 8,192 vectors are 12 MB.
+CACHE_SIZE = 8192
 
 
 class Embedder:
@@ -57,13 +61,20 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(TOKENIZER))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One row per text; batches keep peak memory low on long inputs."""
+        """One row per text; batches keep peak memory low on long inputs; texts seen recently are not re-run."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = [self._batch(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
-        return np.vstack(out)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for i in range(0, len(todo), BATCH):
+            batch = todo[i : i + BATCH]
+            self._cache.update(zip(batch, self._batch(batch), strict=True))
+        rows = np.vstack([self._cache[t] for t in texts])
+        while len(self._cache) > CACHE_SIZE:
+            del self._cache[next(iter(self._cache))]
+        return rows
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)

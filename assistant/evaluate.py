@@ -4,6 +4,16 @@ Each case runs the real pipeline (ingest the case corpus into a scratch data
 directory, retrieve, judge, aggregate); only the model's answers come from
 recordings. A case whose request has no recording (a prompt or schema changed)
 is reported as stale, never sent to a live model unless ``--record`` says so.
+
+Case files are JSONL. The first line may be a header naming the format, its
+version and the kind of case the file holds::
+
+    {"format": "factdesk-cases", "version": 2, "kind": "verify"}
+
+A file without a header holds verification cases (version 1). Each kind has
+its own module with a loader, a runner and its metrics: ``verify`` here,
+``extract`` in ``evaluate_extract``; a new kind adds a module and a branch
+in the ``eval`` command.
 """
 
 from __future__ import annotations
@@ -11,19 +21,41 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .article import Article
 from .errors import RecordingMissingError, UserInputError
 from .ingest import ingest
 from .llm import LLM
 from .settings import Settings
 from .store import Store
-from .verdict import Label
+from .verdict import Label, Verdict
 from .verify import verify
 
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
+CASE_FORMAT = "factdesk-cases"
+CASE_VERSION = 2
+CaseKind = Literal["verify", "extract"]
+KINDS: tuple[CaseKind, ...] = ("verify", "extract")
+CaseT = TypeVar("CaseT", bound=BaseModel)
+
+
+class CaseFileHeader(BaseModel):
+    format: Literal["factdesk-cases"]
+    version: int
+    kind: CaseKind = "verify"
+
+
+class GoldEvidence(BaseModel):
+    """A sentence that decides a case, in the article with this outlet and title."""
+
+    outlet: str
+    title: str
+    sentence: str
 
 
 class Case(BaseModel):
@@ -32,6 +64,7 @@ class Case(BaseModel):
     label: Label
     why: str = ""
     corpus: str = "corpus/"
+    evidence: list[GoldEvidence] = []
 
 
 class CaseResult(BaseModel):
@@ -42,6 +75,9 @@ class CaseResult(BaseModel):
     confidence: float = 0.0
     citations: int = 0
     invalid_quotes: int = 0
+    gold_citations: int = 0
+    #: Whether some gold evidence sentence was cited; None when the case names no gold evidence.
+    evidence_found: bool | None = None
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -60,6 +96,16 @@ class LabelScores(BaseModel):
     support: int
 
 
+class ReliabilityBin(BaseModel):
+    """One bin of the reliability curve: cases whose confidence lies in [low, high)."""
+
+    low: float
+    high: float
+    count: int
+    confidence: float
+    accuracy: float
+
+
 class Metrics(BaseModel):
     cases: int
     scored: int
@@ -70,15 +116,18 @@ class Metrics(BaseModel):
     per_label: dict[str, LabelScores]
     confusion: dict[str, dict[str, int]]
     ece: float
+    reliability: list[ReliabilityBin] = []
     quote_validity: float
+    citation_precision: float = 1.0
+    evidence_recall: float = 1.0
     calls_per_case: float
     prompt_tokens_per_case: float
     completion_tokens_per_case: float
     model_seconds_per_case: float
 
 
-def load_cases(path: Path) -> list[Case]:
-    """Cases from JSONL; a malformed line is a user error naming the line."""
+def read_case_file(path: Path) -> tuple[CaseKind, list[tuple[int, str]]]:
+    """The file's kind (from its header, else ``verify``) and its case lines with their line numbers."""
     if not path.is_file():
         raise UserInputError(f"{path}: no such case file")
     try:
@@ -87,12 +136,46 @@ def load_cases(path: Path) -> list[Case]:
         raise UserInputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
     except OSError as exc:
         raise UserInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    cases = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    rows = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    kind: CaseKind = "verify"
+    if rows:
         try:
-            cases.append(Case.model_validate_json(line))
+            first = json.loads(rows[0][1])
+        except json.JSONDecodeError:
+            first = None
+        if isinstance(first, dict) and "format" in first:
+            try:
+                header = CaseFileHeader.model_validate(first)
+            except ValidationError as exc:
+                raise UserInputError(f"{path} line {rows[0][0]}: bad header: {exc.errors()[0]['msg']}") from None
+            if header.version > CASE_VERSION:
+                raise UserInputError(f"{path}: case format version {header.version} is newer than {CASE_VERSION}")
+            kind = header.kind
+            rows = rows[1:]
+    return kind, rows
+
+
+def case_files(paths: Iterable[Path]) -> dict[CaseKind, list[Path]]:
+    """Case files by kind: each path is a file, or a folder whose ``*.jsonl`` files are taken in name order."""
+    found: dict[CaseKind, list[Path]] = {kind: [] for kind in KINDS}
+    for path in paths:
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            raise UserInputError(f"{path}: no case files (*.jsonl)")
+        for file in files:
+            found[read_case_file(file)[0]].append(file)
+    return found
+
+
+def parse_cases(path: Path, model: type[CaseT], kind: CaseKind) -> list[CaseT]:
+    """The cases of one file as ``model``; a malformed line is a user error naming the line."""
+    found, rows = read_case_file(path)
+    if found != kind:
+        raise UserInputError(f"{path}: holds {found} cases, not {kind} cases")
+    cases = []
+    for number, line in rows:
+        try:
+            cases.append(model.model_validate_json(line))
         except ValidationError as exc:
             raise UserInputError(f"{path} line {number}: {exc.errors()[0]['msg']}") from None
     if not cases:
@@ -100,51 +183,110 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
+def load_cases(path: Path) -> list[Case]:
+    """Verification cases from JSONL; a malformed line is a user error naming the line."""
+    return parse_cases(path, Case, "verify")
+
+
+def gold_spans(case: Case, articles: list[Article]) -> list[tuple[str, int, int]]:
+    """(article id, start, end) of each gold evidence sentence; a sentence not in its article is a case error."""
+    by_source = {(a.outlet, a.title): a for a in articles}
+    spans = []
+    for gold in case.evidence:
+        article = by_source.get((gold.outlet, gold.title))
+        if article is None:
+            raise UserInputError(f"case {case.id}: no article {gold.title!r} from {gold.outlet!r} in {case.corpus}")
+        at = article.text.find(gold.sentence)
+        if at < 0:
+            raise UserInputError(f"case {case.id}: {gold.title!r} does not contain the gold sentence "
+                                 f"{gold.sentence[:60]!r}")
+        spans.append((article.id, at, at + len(gold.sentence)))
+    return spans
+
+
+def score_verdict(
+    case_id: str,
+    label: Label,
+    verdict: Verdict,
+    text_of: Callable[[str], str],
+    evidence: list[tuple[str, int, int]] | None = None,
+) -> CaseResult:
+    """The verdict against the gold label; each quote checked against its article, each citation against gold.
+
+    A citation is gold evidence when it lies in a gold sentence's article and
+    its span overlaps that sentence. Cases with no gold evidence (not enough
+    evidence) have none, so every citation there counts against precision.
+    """
+    evidence = evidence or []
+    citations = verdict.citations
+    invalid = sum(text_of(c.article_id)[c.start : c.end] != c.quote for c in citations)
+    hits = [
+        any(c.article_id == article and c.start < end and start < c.end for article, start, end in evidence)
+        for c in citations
+    ]
+    return CaseResult(
+        id=case_id, claim=verdict.claim, gold=label, predicted=verdict.label, confidence=verdict.confidence,
+        citations=len(citations), invalid_quotes=invalid, gold_citations=sum(hits),
+        evidence_found=any(hits) if evidence else None,
+        calls=verdict.usage.calls, prompt_tokens=verdict.usage.prompt_tokens,
+        completion_tokens=verdict.usage.completion_tokens, seconds=verdict.usage.seconds,
+    )
+
+
+def stale_result(case_id: str, claim: str, label: Label, exc: RecordingMissingError) -> CaseResult:
+    return CaseResult(id=case_id, claim=claim, gold=label, predicted=None, error=f"no recording ({exc.request_hash})")
+
+
 def run_cases(cases: list[Case], settings: Settings, root: Path) -> list[CaseResult]:
     """Verify every case against its corpus in a scratch store; the model answers as ``settings`` says."""
     results = []
     with tempfile.TemporaryDirectory() as scratch:
-        stores: dict[str, Store] = {}
+        stores: dict[str, tuple[Store, list[Article]]] = {}
+        texts: dict[str, str] = {}
         # The stores are scratch; the model (and its joined weights) stay in the real data directory.
         llm = LLM(settings)
-        for case in cases:
-            if case.corpus not in stores:
-                scratch_home = {"home": Path(scratch) / f"home{len(stores)}", "chroma_url": None}
-                store = Store(settings.model_copy(update=scratch_home))
-                ingest([str(root / case.corpus)], store)
-                stores[case.corpus] = store
-            store = stores[case.corpus]
-            try:
-                verdict = verify(case.claim, store, llm, settings)
-            except RecordingMissingError as exc:
-                results.append(CaseResult(id=case.id, claim=case.claim, gold=case.label, predicted=None,
-                                          error=f"no recording ({exc.request_hash})"))
-                continue
-            invalid = sum(
-                store.article(c.article_id).text[c.start : c.end] != c.quote for c in verdict.citations
-            )
-            results.append(CaseResult(
-                id=case.id, claim=case.claim, gold=case.label, predicted=verdict.label,
-                confidence=verdict.confidence, citations=len(verdict.citations), invalid_quotes=invalid,
-                calls=verdict.usage.calls, prompt_tokens=verdict.usage.prompt_tokens,
-                completion_tokens=verdict.usage.completion_tokens, seconds=verdict.usage.seconds,
-            ))
+        try:
+            for case in cases:
+                if case.corpus not in stores:
+                    scratch_home = {"home": Path(scratch) / f"home{len(stores)}", "chroma_url": None}
+                    store = Store(settings.model_copy(update=scratch_home))
+                    ingest([str(root / case.corpus)], store)
+                    stores[case.corpus] = (store, store.articles())
+                    texts.update((a.id, a.text) for a in stores[case.corpus][1])
+                store, articles = stores[case.corpus]
+                spans = gold_spans(case, articles)
+                try:
+                    verdict = verify(case.claim, store, llm, settings)
+                except RecordingMissingError as exc:
+                    results.append(stale_result(case.id, case.claim, case.label, exc))
+                    continue
+                results.append(score_verdict(case.id, case.label, verdict, texts.__getitem__, spans))
+        finally:
+            llm.close()
     return results
+
+
+def reliability_curve(pairs: list[tuple[float, bool]], bins: int = 10) -> list[ReliabilityBin]:
+    """Equal-width confidence bins (the last one includes 1.0), each with its mean confidence and accuracy."""
+    curve = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [(c, ok) for c, ok in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if members:
+            curve.append(ReliabilityBin(
+                low=low, high=high, count=len(members),
+                confidence=sum(c for c, _ in members) / len(members),
+                accuracy=sum(ok for _, ok in members) / len(members),
+            ))
+    return curve
 
 
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
     """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
     if not pairs:
         return 0.0
-    total = 0.0
-    for b in range(bins):
-        low, high = b / bins, (b + 1) / bins
-        members = [(c, ok) for c, ok in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
-        if members:
-            accuracy = sum(ok for _, ok in members) / len(members)
-            confidence = sum(c for c, _ in members) / len(members)
-            total += len(members) * abs(accuracy - confidence)
-    return total / len(pairs)
+    curve = reliability_curve(pairs, bins)
+    return sum(b.count * abs(b.accuracy - b.confidence) for b in curve) / len(pairs)
 
 
 def compute(results: list[CaseResult]) -> Metrics:
@@ -165,9 +307,11 @@ def compute(results: list[CaseResult]) -> Metrics:
         per_label[label] = LabelScores(precision=precision, recall=recall, f1=f1, support=support)
     present = [s for s in per_label.values() if s.support]
     citations = sum(r.citations for r in scored)
+    with_gold = [r for r in scored if r.evidence_found is not None]
     usage = Counter[str]()
     for r in scored:
         usage.update(calls=r.calls, prompt=r.prompt_tokens, completion=r.completion_tokens)
+    pairs = [(r.confidence, r.correct) for r in scored]
     return Metrics(
         cases=len(results),
         scored=len(scored),
@@ -177,8 +321,11 @@ def compute(results: list[CaseResult]) -> Metrics:
         balanced_accuracy=sum(s.recall for s in present) / (len(present) or 1),
         per_label=per_label,
         confusion=confusion,
-        ece=expected_calibration_error([(r.confidence, r.correct) for r in scored]),
+        ece=expected_calibration_error(pairs),
+        reliability=reliability_curve(pairs),
         quote_validity=1.0 - sum(r.invalid_quotes for r in scored) / citations if citations else 1.0,
+        citation_precision=sum(r.gold_citations for r in scored) / citations if citations else 1.0,
+        evidence_recall=sum(bool(r.evidence_found) for r in with_gold) / len(with_gold) if with_gold else 1.0,
         calls_per_case=usage["calls"] / n,
         prompt_tokens_per_case=usage["prompt"] / n,
         completion_tokens_per_case=usage["completion"] / n,
@@ -186,12 +333,21 @@ def compute(results: list[CaseResult]) -> Metrics:
     )
 
 
-def below_thresholds(metrics: Metrics, path: Path) -> list[str]:
-    """Each metric under its floor in the thresholds file, as a readable line."""
+def below_thresholds(metrics: dict[str, BaseModel], path: Path) -> list[str]:
+    """Each metric under its floor in the thresholds file, as a readable line.
+
+    The file maps a case kind to its floors, ``{"verify": {"accuracy": 0.5}, "extract": {...}}``;
+    a flat mapping (version 1) holds verification floors. Kinds that did not run are skipped.
+    """
     floors = json.loads(path.read_text(encoding="utf-8"))
+    if not all(isinstance(v, dict) for v in floors.values()):
+        floors = {"verify": floors}
     failures = []
-    for name, floor in floors.items():
-        value = getattr(metrics, name)
-        if value < floor:
-            failures.append(f"{name} {value:.3f} is below its threshold {floor:.3f}")
+    for kind, kind_floors in floors.items():
+        if kind not in metrics:
+            continue
+        for name, floor in kind_floors.items():
+            value = getattr(metrics[kind], name)
+            if value < floor:
+                failures.append(f"{kind} {name} {value:.3f} is below its threshold {floor:.3f}")
     return failures

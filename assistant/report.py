@@ -12,7 +12,9 @@ from rich.table import Table
 
 from .answer import Answer, Passage
 from .check import CheckReport
+from .eval_run import EvalRun
 from .evaluate import LABELS, CaseResult, Metrics
+from .evaluate_extract import ExtractMetrics, ExtractResult
 from .extract import Claim
 from .ingest import IngestSummary
 from .llm.usage import Usage
@@ -224,8 +226,37 @@ def show_eval(console: Console, results: list[CaseResult], metrics: Metrics) -> 
     console.print(scores)
     console.print(
         f"accuracy {metrics.accuracy:.3f}  macro-F1 {metrics.macro_f1:.3f}  balanced accuracy "
-        f"{metrics.balanced_accuracy:.3f}  ECE {metrics.ece:.3f}  quote validity {metrics.quote_validity:.3f}\n"
+        f"{metrics.balanced_accuracy:.3f}  ECE {metrics.ece:.3f}  quote validity {metrics.quote_validity:.3f}  "
+        f"citation precision {metrics.citation_precision:.3f}  gold evidence cited {metrics.evidence_recall:.3f}\n"
         f"per case: {metrics.calls_per_case:.1f} LLM calls, {metrics.prompt_tokens_per_case:.0f} prompt + "
         f"{metrics.completion_tokens_per_case:.0f} completion tokens, {metrics.model_seconds_per_case:.1f} s "
         f"in the model (recorded); {metrics.scored}/{metrics.cases} cases scored"
     )
+
+
+def show_extract(console: Console, results: list[ExtractResult], metrics: ExtractMetrics) -> None:
+    table = Table(title="Extraction")
+    for column in ("case", "article", "gold", "extracted", "gold found", "matching", "bad spans"):
+        table.add_column(column)
+    for r in results:
+        if r.stale:
+            table.add_row(r.id, escape(r.title), str(r.gold), "[yellow]stale[/]", "-", "-", "-")
+        else:
+            table.add_row(r.id, escape(r.title), str(r.gold), str(r.predicted), str(r.matched_gold),
+                          str(r.matched_predicted), str(r.invalid_spans))
+    console.print(table)
+    console.print(
+        f"claim recall {metrics.claim_recall:.3f}  claim precision {metrics.claim_precision:.3f}  "
+        f"F1 {metrics.claim_f1:.3f}  span validity {metrics.span_validity:.3f}\n"
+        f"per article: {metrics.calls_per_article:.1f} LLM calls, {metrics.model_seconds_per_article:.1f} s in "
+        f"the model (recorded); {metrics.scored}/{metrics.articles} articles scored"
+    )
+
+
+def show_eval_run(console: Console, run: EvalRun) -> None:
+    for line in run.about:
+        console.print(f"[dim]{escape(line)}[/]")
+    if run.verify is not None:
+        show_eval(console, run.verify_results, run.verify)
+    if run.extract is not None:
+        show_extract(console, run.extract_results, run.extract)

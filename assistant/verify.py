@@ -10,7 +10,7 @@ from .aggregate import aggregate
 from .errors import UserInputError
 from .judge import judge
 from .llm import LLM
-from .retrieval import retrieve
+from .retrieval import Evidence, retrieve
 from .settings import Settings
 from .store import Store
 from .verdict import Verdict
@@ -60,9 +60,18 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
     """Judge ``claim`` against the stored corpus; one model call per source read."""
     started = time.perf_counter()
     text = clean_claim(claim)
+    evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
+    return verify_evidence(text, evidence, llm, settings, started)
+
+
+def verify_evidence(
+    claim: str, evidence: list[Evidence], llm: LLM, settings: Settings, started: float | None = None
+) -> Verdict:
+    """Judge ``claim`` against evidence already chosen (retrieved, or given by a benchmark); one call per source."""
+    started = time.perf_counter() if started is None else started
+    text = clean_claim(claim)
     # Counted per thread, so claims verified side by side each get their own usage.
     with llm.measure() as usage:
-        evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
         judgements = [judge(llm, text, item) for item in evidence]
     label, confidence, summary = aggregate(judgements)
     return Verdict(

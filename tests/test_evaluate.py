@@ -1,9 +1,24 @@
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import CaseResult, compute, expected_calibration_error
+from assistant.article import Article
+from assistant.errors import UserInputError
+from assistant.evaluate import (
+    CaseResult,
+    below_thresholds,
+    case_files,
+    compute,
+    expected_calibration_error,
+    gold_spans,
+    load_cases,
+    read_case_file,
+    reliability_curve,
+)
+from assistant.evaluate_extract import case_article, load_extract_cases
+from assistant.loaders import load
 from tests.conftest import ROOT, run_cli
 
 
@@ -51,16 +66,19 @@ def test_quote_validity_and_cost_per_case() -> None:
     assert (m.calls_per_case, m.prompt_tokens_per_case, m.model_seconds_per_case) == (2.0, 50.0, 4.0)
 
 
-def test_eval_check_passes_offline_on_the_recorded_cases(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_eval_check_passes_offline_on_the_recorded_cases_and_writes_a_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = run_cli(["eval", "--check", "--json"], capsys)
+    code, out, err = run_cli(["eval", "--check", "--json", "--report", str(tmp_path / "report")], capsys)
     assert code == 0, err
     report = json.loads(out)
-    assert report["metrics"]["scored"] == report["metrics"]["cases"] >= 10
+    assert report["metrics"]["scored"] == report["metrics"]["cases"] >= 60
     assert report["metrics"]["quote_validity"] == 1.0
     assert all(c["calls"] == 0 or c["seconds"] > 0 for c in report["cases"])
+    extraction = report["extraction"]["metrics"]
+    assert extraction["scored"] == extraction["articles"] >= 3 and extraction["span_validity"] == 1.0
+    assert {p.name for p in (tmp_path / "report").iterdir()} == {"report.md", "confusion.png", "reliability.png"}
 
 
 def test_a_case_without_recordings_is_reported_as_stale_not_called_live(
@@ -80,3 +98,83 @@ def test_a_malformed_case_file_is_a_one_line_error(capsys: pytest.CaptureFixture
     cases.write_text('{"id": "x", "claim": "c", "label": "true"}\n')
     code, _, err = run_cli(["eval", "--cases", str(cases)], capsys)
     assert code == 2 and "line 1" in err and "Traceback" not in err
+
+
+def test_citation_precision_counts_cited_passages_that_are_gold_evidence() -> None:
+    m = compute([
+        CaseResult(id="a", claim="c", gold="refuted", predicted="refuted", citations=3, gold_citations=2,
+                   evidence_found=True),
+        CaseResult(id="b", claim="c", gold="supported", predicted="supported", citations=1, gold_citations=0,
+                   evidence_found=False),
+        CaseResult(id="c", claim="c", gold="not_enough_evidence", predicted="refuted", citations=1),
+    ])
+    assert m.citation_precision == pytest.approx(2 / 5)
+    assert m.evidence_recall == pytest.approx(1 / 2)  # the NEE case names no gold evidence
+
+
+def test_reliability_curve_bins_confidence_against_accuracy() -> None:
+    curve = reliability_curve([(0.95, True), (0.91, False), (1.0, True), (0.62, True), (0.05, False)])
+    assert [(b.low, b.count) for b in curve] == [(0.0, 1), (0.6, 1), (0.9, 3)]
+    top = curve[-1]
+    assert (top.accuracy, top.confidence) == (pytest.approx(2 / 3), pytest.approx((0.95 + 0.91 + 1.0) / 3))
+
+
+def test_score_verdict_matches_citations_to_gold_sentences_by_overlap() -> None:
+    from assistant.evaluate import score_verdict
+    from assistant.llm.usage import Usage
+    from assistant.verdict import Citation, SourceJudgement, Verdict
+
+    text = "Alpha said one. Beta said two. Gamma said three."
+
+    def judgement(start: int, end: int, article: str = "A") -> SourceJudgement:
+        citation = Citation(article_id=article, outlet="o", title="t", published=None, url="", quote=text[start:end],
+                            start=start, end=end)
+        return SourceJudgement(article_id=article, outlet="o", title="t", stance="refutes", confidence=0.9,
+                               comparison="", citation=citation)
+
+    verdict = Verdict(claim="c", label="refuted", confidence=0.9, summary="", model="m", usage=Usage(), seconds=0,
+                      judgements=[judgement(16, 30), judgement(0, 15), judgement(16, 30, article="B")])
+    r = score_verdict("x", "refuted", verdict, lambda a: text, [("A", 16, 30)])
+    assert (r.citations, r.gold_citations, r.evidence_found, r.invalid_quotes) == (3, 1, True, 0)
+
+
+def test_thresholds_are_floors_per_case_kind(tmp_path: Path) -> None:
+    m = compute([result("refuted", "refuted")])
+    nested = tmp_path / "t.json"
+    nested.write_text(json.dumps({"verify": {"accuracy": 0.5, "citation_precision": 0.0},
+                                  "extract": {"claim_recall": 0.9}}))
+    assert below_thresholds({"verify": m}, nested) == []  # extraction did not run
+    flat = tmp_path / "flat.json"
+    flat.write_text(json.dumps({"accuracy": 1.01}))
+    assert below_thresholds({"verify": m}, flat) == ["verify accuracy 1.000 is below its threshold 1.010"]
+
+
+def test_case_files_carry_a_versioned_header_naming_their_kind(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text(json.dumps({"id": "a", "claim": "c", "label": "refuted"}) + "\n")
+    assert read_case_file(plain)[0] == "verify"
+    extract = tmp_path / "x.jsonl"
+    extract.write_text(json.dumps({"format": "factdesk-cases", "version": 2, "kind": "extract"}) + "\n")
+    assert case_files([tmp_path]) == {"verify": [plain], "extract": [extract]}
+    future = tmp_path / "future.jsonl"
+    future.write_text(json.dumps({"format": "factdesk-cases", "version": 99, "kind": "verify"}) + "\n")
+    with pytest.raises(UserInputError, match="version 99"):
+        read_case_file(future)
+
+
+def test_the_bundled_cases_are_balanced_and_every_gold_sentence_is_in_its_article() -> None:
+    files = case_files([ROOT / "evals" / "cases"])
+    cases = [c for f in files["verify"] for c in load_cases(f)]
+    counts = Counter(c.label for c in cases)
+    assert len(cases) >= 60 and min(counts.values()) >= 14, counts
+    assert len({c.id for c in cases}) == len(cases)
+    articles: dict[str, list[Article]] = {}
+    for case in cases:
+        if case.corpus not in articles:
+            articles[case.corpus] = load(str(ROOT / case.corpus)).articles
+        assert all(a.fictional or "Seed" in a.outlet for a in articles[case.corpus])
+        spans = gold_spans(case, articles[case.corpus])  # raises on a sentence its article lacks
+        assert bool(spans) == (case.label != "not_enough_evidence"), case.id
+    for file in files["extract"]:
+        for extract_case in load_extract_cases(file):
+            case_article(extract_case, ROOT)  # raises on a span that is not its sentence

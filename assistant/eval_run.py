@@ -1,0 +1,84 @@
+"""One ``factdesk eval`` run: the case suites (verification, extraction) or a benchmark sample, with their metrics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .benchmarks import DATASETS, read_dataset, run_grounded, run_open, sample
+from .evaluate import CaseResult, Metrics, case_files, compute, load_cases, run_cases
+from .evaluate_extract import ExtractMetrics, ExtractResult, compute_extract, load_extract_cases, run_extract_cases
+from .settings import Settings
+
+BenchMode = Literal["grounded", "open"]
+
+
+class EvalRun(BaseModel):
+    title: str
+    about: list[str]
+    verify_results: list[CaseResult] = []
+    verify: Metrics | None = None
+    extract_results: list[ExtractResult] = []
+    extract: ExtractMetrics | None = None
+
+    def stale(self) -> list[str]:
+        return [*(self.verify.stale if self.verify else []), *(self.extract.stale if self.extract else [])]
+
+    def metrics(self) -> dict[str, BaseModel]:
+        found: dict[str, BaseModel] = {}
+        if self.verify is not None:
+            found["verify"] = self.verify
+        if self.extract is not None:
+            found["extract"] = self.extract
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        """Verification at the top level (``metrics``, ``cases``), extraction under ``extraction``."""
+        data: dict[str, Any] = {"title": self.title, "about": self.about}
+        if self.verify is not None:
+            data["metrics"] = self.verify.model_dump()
+            data["cases"] = [r.model_dump() for r in self.verify_results]
+        if self.extract is not None:
+            data["extraction"] = {"metrics": self.extract.model_dump(),
+                                  "articles": [r.model_dump() for r in self.extract_results]}
+        return data
+
+
+def run_case_files(paths: list[Path], settings: Settings, root: Path) -> EvalRun:
+    """Every case file under ``paths``, each kind through its own runner."""
+    files = case_files(paths)
+    run = EvalRun(title="factdesk evaluation", about=[f"model: {settings.model}"])
+    if files["verify"]:
+        cases = [case for file in files["verify"] for case in load_cases(file)]
+        run.verify_results = run_cases(cases, settings, root)
+        run.verify = compute(run.verify_results)
+        run.about.append(f"verification: {len(cases)} cases from {', '.join(str(f) for f in files['verify'])}")
+    if files["extract"]:
+        extract_cases = [case for file in files["extract"] for case in load_extract_cases(file)]
+        run.extract_results = run_extract_cases(extract_cases, settings, root)
+        run.extract = compute_extract(run.extract_results)
+        run.about.append(f"extraction: {len(extract_cases)} articles from "
+                         f"{', '.join(str(f) for f in files['extract'])}")
+    return run
+
+
+def run_benchmark(name: str, path: Path, limit: int, seed: int, mode: BenchMode, settings: Settings) -> EvalRun:
+    """A fixed, label-balanced sample of a public dataset, verified in ``mode``."""
+    items = read_dataset(name, path)
+    chosen = sample(items, limit, seed)
+    counts = Counter(item.original for item in chosen)
+    results = run_grounded(chosen, settings) if mode == "grounded" else run_open(chosen, settings)
+    return EvalRun(
+        title=f"{name} ({mode})",
+        about=[
+            f"dataset: {DATASETS[name].about}, read from {path}",
+            f"sample: {len(chosen)} of {len(items)} items, balanced over labels, seed {seed} "
+            f"({', '.join(f'{label} {n}' for label, n in sorted(counts.items()))})",
+            f"mode: {mode}; model: {settings.model}",
+        ],
+        verify_results=results,
+        verify=compute(results),
+    )
