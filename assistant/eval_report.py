@@ -141,6 +141,27 @@ def markdown(run: EvalRun, images: bool = True) -> str:
              str(r.invalid_spans)]
             for r in run.extract_results
         ])
+    a = run.answer
+    if a is not None:
+        lines += ["## Answers", ""]
+        lines += _table(["metric", "value"], [
+            ["questions scored", f"{a.scored}/{a.cases}"],
+            ["correct (every gold fact, or abstained when unanswerable)", f"{a.correct:.3f}"],
+            ["fact recall (answerable questions)", f"{a.fact_recall:.3f}"],
+            ["answered (answerable questions)", f"{a.answer_rate:.3f}"],
+            ["abstained (unanswerable questions)", f"{a.abstention:.3f}"],
+            ["gold source cited", f"{a.source_recall:.3f}"],
+            ["citation precision", f"{a.citation_precision:.3f}"],
+            ["passage validity", f"{a.passage_validity:.3f}"],
+            ["answers flagged by the review", f"{a.flagged:.3f}"],
+            ["LLM calls per question", f"{a.calls_per_case:.1f}"],
+            ["model seconds per question (recorded)", f"{a.model_seconds_per_case:.1f}"],
+        ])
+        lines += _table(["case", "question", "facts found", "cited (gold)", "answer"], [
+            [r.id, r.question, "stale" if r.stale else f"{r.facts_found}/{r.facts}", f"{r.cited} ({r.cited_gold})",
+             " ".join(r.answer.split())]
+            for r in run.answer_results
+        ])
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .benchmarks import DATASETS, read_dataset, run_grounded, run_open, sample
 from .evaluate import CaseResult, Metrics, case_files, compute, load_cases, run_cases
+from .evaluate_answer import AnswerMetrics, AnswerResult, compute_answer, load_answer_cases, run_answer_cases
 from .evaluate_extract import ExtractMetrics, ExtractResult, compute_extract, load_extract_cases, run_extract_cases
 from .settings import Settings
 
@@ -23,17 +24,17 @@ class EvalRun(BaseModel):
     verify: Metrics | None = None
     extract_results: list[ExtractResult] = []
     extract: ExtractMetrics | None = None
+    answer_results: list[AnswerResult] = []
+    answer: AnswerMetrics | None = None
 
     def stale(self) -> list[str]:
-        return [*(self.verify.stale if self.verify else []), *(self.extract.stale if self.extract else [])]
+        kinds = (self.verify, self.extract, self.answer)
+        return [name for metrics in kinds if metrics is not None for name in metrics.stale]
 
     def metrics(self) -> dict[str, BaseModel]:
-        found: dict[str, BaseModel] = {}
-        if self.verify is not None:
-            found["verify"] = self.verify
-        if self.extract is not None:
-            found["extract"] = self.extract
-        return found
+        """The metrics of each kind of case that ran, by kind (the sections of ``thresholds.json``)."""
+        kinds: dict[str, BaseModel | None] = {"verify": self.verify, "extract": self.extract, "answer": self.answer}
+        return {kind: metrics for kind, metrics in kinds.items() if metrics is not None}
 
     def to_json(self) -> dict[str, Any]:
         """Verification at the top level (``metrics``, ``cases``), extraction under ``extraction``."""
@@ -44,6 +45,9 @@ class EvalRun(BaseModel):
         if self.extract is not None:
             data["extraction"] = {"metrics": self.extract.model_dump(),
                                   "articles": [r.model_dump() for r in self.extract_results]}
+        if self.answer is not None:
+            data["answers"] = {"metrics": self.answer.model_dump(),
+                               "questions": [r.model_dump() for r in self.answer_results]}
         return data
 
 
@@ -62,6 +66,12 @@ def run_case_files(paths: list[Path], settings: Settings, root: Path) -> EvalRun
         run.extract = compute_extract(run.extract_results)
         run.about.append(f"extraction: {len(extract_cases)} articles from "
                          f"{', '.join(str(f) for f in files['extract'])}")
+    if files["answer"]:
+        answer_cases = [case for file in files["answer"] for case in load_answer_cases(file)]
+        run.answer_results = run_answer_cases(answer_cases, settings, root)
+        run.answer = compute_answer(run.answer_results)
+        run.about.append(f"answers: {len(answer_cases)} questions from "
+                         f"{', '.join(str(f) for f in files['answer'])}")
     return run
 
 

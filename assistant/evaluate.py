@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from .article import Article
 from .errors import RecordingMissingError, UserInputError
 from .ingest import ingest
-from .llm import LLM
+from .llm import LLM, Usage
 from .settings import Settings
 from .store import Store
 from .verdict import Label, Verdict
@@ -39,8 +39,8 @@ from .verify import verify
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
 CASE_FORMAT = "factdesk-cases"
 CASE_VERSION = 2
-CaseKind = Literal["verify", "extract"]
-KINDS: tuple[CaseKind, ...] = ("verify", "extract")
+CaseKind = Literal["verify", "extract", "answer"]
+KINDS: tuple[CaseKind, ...] = ("verify", "extract", "answer")
 CaseT = TypeVar("CaseT", bound=BaseModel)
 
 
@@ -67,7 +67,20 @@ class Case(BaseModel):
     evidence: list[GoldEvidence] = []
 
 
-class CaseResult(BaseModel):
+class CaseCost(BaseModel):
+    """What one case cost the model, from the recorded usage."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def charge(self, usage: Usage) -> None:
+        self.calls, self.prompt_tokens = usage.calls, usage.prompt_tokens
+        self.completion_tokens, self.seconds = usage.completion_tokens, usage.seconds
+
+
+class CaseResult(CaseCost):
     id: str
     claim: str
     gold: Label
@@ -78,10 +91,6 @@ class CaseResult(BaseModel):
     gold_citations: int = 0
     #: Whether some gold evidence sentence was cited; None when the case names no gold evidence.
     evidence_found: bool | None = None
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
     error: str = ""
 
     @property
@@ -224,43 +233,56 @@ def score_verdict(
         any(c.article_id == article and c.start < end and start < c.end for article, start, end in evidence)
         for c in citations
     ]
-    return CaseResult(
+    result = CaseResult(
         id=case_id, claim=verdict.claim, gold=label, predicted=verdict.label, confidence=verdict.confidence,
         citations=len(citations), invalid_quotes=invalid, gold_citations=sum(hits),
         evidence_found=any(hits) if evidence else None,
-        calls=verdict.usage.calls, prompt_tokens=verdict.usage.prompt_tokens,
-        completion_tokens=verdict.usage.completion_tokens, seconds=verdict.usage.seconds,
     )
+    result.charge(verdict.usage)
+    return result
 
 
 def stale_result(case_id: str, claim: str, label: Label, exc: RecordingMissingError) -> CaseResult:
     return CaseResult(id=case_id, claim=claim, gold=label, predicted=None, error=f"no recording ({exc.request_hash})")
 
 
+class ScratchStores:
+    """One scratch store per case corpus, ingested on first use and dropped with the run.
+
+    The stores are scratch; the model (and its joined weights) stay in the real data directory.
+    """
+
+    def __init__(self, settings: Settings, root: Path, scratch: str) -> None:
+        self.settings, self.root, self.scratch = settings, root, Path(scratch)
+        self.stores: dict[str, tuple[Store, list[Article]]] = {}
+        self.texts: dict[str, str] = {}
+
+    def get(self, corpus: str) -> tuple[Store, list[Article]]:
+        if corpus not in self.stores:
+            home = {"home": self.scratch / f"home{len(self.stores)}", "chroma_url": None}
+            store = Store(self.settings.model_copy(update=home))
+            ingest([str(self.root / corpus)], store)
+            self.stores[corpus] = (store, store.articles())
+            self.texts.update((a.id, a.text) for a in self.stores[corpus][1])
+        return self.stores[corpus]
+
+
 def run_cases(cases: list[Case], settings: Settings, root: Path) -> list[CaseResult]:
     """Verify every case against its corpus in a scratch store; the model answers as ``settings`` says."""
     results = []
     with tempfile.TemporaryDirectory() as scratch:
-        stores: dict[str, tuple[Store, list[Article]]] = {}
-        texts: dict[str, str] = {}
-        # The stores are scratch; the model (and its joined weights) stay in the real data directory.
+        stores = ScratchStores(settings, root, scratch)
         llm = LLM(settings)
         try:
             for case in cases:
-                if case.corpus not in stores:
-                    scratch_home = {"home": Path(scratch) / f"home{len(stores)}", "chroma_url": None}
-                    store = Store(settings.model_copy(update=scratch_home))
-                    ingest([str(root / case.corpus)], store)
-                    stores[case.corpus] = (store, store.articles())
-                    texts.update((a.id, a.text) for a in stores[case.corpus][1])
-                store, articles = stores[case.corpus]
+                store, articles = stores.get(case.corpus)
                 spans = gold_spans(case, articles)
                 try:
                     verdict = verify(case.claim, store, llm, settings)
                 except RecordingMissingError as exc:
                     results.append(stale_result(case.id, case.claim, case.label, exc))
                     continue
-                results.append(score_verdict(case.id, case.label, verdict, texts.__getitem__, spans))
+                results.append(score_verdict(case.id, case.label, verdict, stores.texts.__getitem__, spans))
         finally:
             llm.close()
     return results

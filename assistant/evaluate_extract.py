@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .article import Article
 from .chunking import sentences
 from .errors import RecordingMissingError, UserInputError
-from .evaluate import parse_cases
+from .evaluate import CaseCost, parse_cases
 from .extract import Claim, extract
 from .llm import LLM
 from .loaders import load
@@ -56,7 +56,7 @@ class ExtractedClaim(BaseModel):
     matched: bool
 
 
-class ExtractResult(BaseModel):
+class ExtractResult(CaseCost):
     id: str
     title: str
     gold: int
@@ -64,11 +64,7 @@ class ExtractResult(BaseModel):
     matched_gold: int = 0
     matched_predicted: int = 0
     invalid_spans: int = 0
-    claims: list[ExtractedClaim] = []
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
+    claims: list[ExtractedClaim] = Field(default_factory=list)
     error: str = ""
 
     @property
@@ -142,17 +138,16 @@ def run_extract_cases(cases: list[ExtractCase], settings: Settings, root: Path) 
                 results.append(ExtractResult(id=case.id, title=case.title, gold=len(case.claims),
                                              error=f"no recording ({exc.request_hash})"))
                 continue
-            usage = llm.usage.since(before)
             matched, matched_gold = match(claims, case.claims)
-            results.append(ExtractResult(
+            result = ExtractResult(
                 id=case.id, title=case.title, gold=len(case.claims), predicted=len(claims),
                 matched_gold=matched_gold, matched_predicted=sum(matched),
                 invalid_spans=sum(not span_valid(c, article) for c in claims),
                 claims=[ExtractedClaim(text=c.text, start=c.start, end=c.end, kind=c.kind, matched=m)
                         for c, m in zip(claims, matched, strict=True)],
-                calls=usage.calls, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                seconds=usage.seconds,
-            ))
+            )
+            result.charge(llm.usage.since(before))
+            results.append(result)
     finally:
         llm.close()
     return results

@@ -14,6 +14,7 @@ from .answer import Answer, Passage
 from .check import CheckReport
 from .eval_run import EvalRun
 from .evaluate import LABELS, CaseResult, Metrics
+from .evaluate_answer import AnswerMetrics, AnswerResult
 from .evaluate_extract import ExtractMetrics, ExtractResult
 from .extract import Claim
 from .ingest import IngestSummary
@@ -253,6 +254,30 @@ def show_extract(console: Console, results: list[ExtractResult], metrics: Extrac
     )
 
 
+def show_answers(console: Console, results: list[AnswerResult], metrics: AnswerMetrics) -> None:
+    table = Table(title="Answers")
+    for column in ("case", "question", "answerable", "answered", "facts found", "cited (gold)", "flagged"):
+        table.add_column(column)
+    for r in results:
+        if r.stale:
+            table.add_row(r.id, escape(r.question), "yes" if r.answerable else "no", "[yellow]stale[/]", "-", "-", "-")
+            continue
+        mark = "[green]" if r.correct else "[red]"
+        table.add_row(r.id, escape(r.question), "yes" if r.answerable else "no",
+                      f"{mark}{'yes' if r.answered else 'no'}[/]", f"{r.facts_found}/{r.facts}",
+                      f"{r.cited} ({r.cited_gold})", str(len(r.problems)) if r.problems else "")
+    console.print(table)
+    console.print(
+        f"correct {metrics.correct:.3f}  fact recall {metrics.fact_recall:.3f}  answered {metrics.answer_rate:.3f}  "
+        f"abstained when unanswerable {metrics.abstention:.3f}\n"
+        f"gold source cited {metrics.source_recall:.3f}  citation precision {metrics.citation_precision:.3f}  "
+        f"passage validity {metrics.passage_validity:.3f}  answers flagged {metrics.flagged:.3f}\n"
+        f"per question: {metrics.calls_per_case:.1f} LLM calls, {metrics.prompt_tokens_per_case:.0f} + "
+        f"{metrics.completion_tokens_per_case:.0f} tokens, {metrics.model_seconds_per_case:.1f} s in the model "
+        f"(recorded); {metrics.scored}/{metrics.cases} questions scored"
+    )
+
+
 def show_eval_run(console: Console, run: EvalRun) -> None:
     for line in run.about:
         console.print(f"[dim]{escape(line)}[/]")
@@ -260,3 +285,5 @@ def show_eval_run(console: Console, run: EvalRun) -> None:
         show_eval(console, run.verify_results, run.verify)
     if run.extract is not None:
         show_extract(console, run.extract_results, run.extract)
+    if run.answer is not None:
+        show_answers(console, run.answer_results, run.answer)
