@@ -6,9 +6,17 @@ A small model says "supports" too readily. Some things a regex settles better:
   "7,000 were transferred";
 - names: the quote must name the people, places and organisations the claim
   names ("Rubio", "Hasakah"); a sentence about someone else supports nothing.
-And one thing a quote needs before it may *refute* a numeric claim: a number
-to compare, or a negation. A failed check turns the stance into "irrelevant";
-it never creates one.
+And what a quote needs before it may *refute* a claim:
+- it must not state the claim itself: the same numbers and names, most of the
+  same words, and no denial the claim lacks (a small model says "refutes" to
+  its own evidence);
+- against a numeric claim, a number of the same kind to compare ("1,500 jobs"
+  against "1,200 jobs"; a date against a date about the same event), or a
+  denial of the claim's quantity; "3 million euros" says nothing about
+  "2,400 tonnes", nor "3 March" about "80 firefighters";
+- against a claim of what someone said, the speaker; against any other claim,
+  the names the claim names.
+A failed check turns the stance into "irrelevant"; it never creates one.
 """
 
 from __future__ import annotations
@@ -16,11 +24,12 @@ from __future__ import annotations
 import re
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
+# "may" only in lowercase: "on May 14" is a date, not a possibility.
 _MODAL_BEFORE = re.compile(
-    r"\b(up to|as many as|as much as|could|may|might|plans? to|aims? to|expected|would)\b[^.;]*$", re.I
+    r"\b(up to|as many as|as much as|could|(?-i:may)|might|plans? to|aims? to|expected|would)\b[^.;]*$", re.I
 )
-_MODAL_AFTER = re.compile(r"^[^.;,]*\b(may|might|could|would|will|are expected|is expected)\b", re.I)
-_CLAIM_MODAL = re.compile(r"\b(up to|as many as|could|may|might|plans?|aims?|expected|would|will)\b", re.I)
+_MODAL_AFTER = re.compile(r"^[^.;,]*\b((?-i:may)|might|could|would|will|are expected|is expected)\b", re.I)
+_CLAIM_MODAL = re.compile(r"\b(up to|as many as|could|(?-i:may)|might|plans?|aims?|expected|would|will)\b", re.I)
 
 
 def numbers(text: str) -> list[tuple[float, int, int]]:
@@ -89,18 +98,138 @@ def support_problem(claim: str, quote: str, title: str = "") -> str | None:
     return name_problem(claim, quote, title) or number_problem(claim, quote)
 
 
-def refute_problem(claim: str, quote: str, title: str = "") -> str | None:
-    """Why ``quote`` cannot refute ``claim``.
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|%")
+_DATE_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "spring", "summer", "autumn", "fall", "winter",
+}
+_SEASONS = {"spring", "summer", "autumn", "fall", "winter"}
+_NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
+    "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "dozen", "half", "third",
+    "quarter", "first", "second", "last", "all", "none", "most", "few", "several",
+}
+_STOPWORDS = {
+    "a", "about", "after", "against", "all", "almost", "also", "an", "and", "any", "are", "around", "as", "at", "be",
+    "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "during", "each", "for", "from",
+    "had", "has", "have", "he", "her", "his", "how", "if", "in", "into", "is", "it", "its", "least", "less", "may",
+    "might", "more", "most", "much", "nearly", "of", "on", "once", "one", "or", "other", "our", "out", "over",
+    "per", "roughly", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "through", "to", "under", "until", "up", "was", "we", "were",
+    "what", "when", "which", "while", "who", "will", "with", "would", "yet",
+}
+#: Stems of words that give a claim its direction: "reduces" is not stated by a quote that says "induced".
+_DIRECTIONS = {
+    "incre", "decre", "reduc", "rise", "rose", "risen", "fall", "fell", "falle", "grow", "grew", "shrin", "decli",
+    "drop", "raise", "lower", "highe", "more", "less", "fewer", "gain", "lose", "lost", "win", "won", "appro",
+    "rejec", "open", "close", "start", "begin", "began", "end", "ended", "induc", "inhib", "suppr", "promo",
+    "activ", "block", "enhan", "impro", "worse", "bette", "cut", "add", "added", "hire", "fire",
+}
+_ATTRIBUTED = re.compile(r"\b(said|says|told|according to|announced|claimed|claims|stated)\b", re.I)
+#: Share of a claim's words a quote must hold to count as stating the claim.
+RESTATED = 0.8
 
-    A numeric claim needs a number or a negation to disagree with; any other
-    claim needs a quote (or its article's title) that names what the claim
-    names: a sentence about someone else refutes nothing.
+
+def _stem(word: str) -> str:
+    """A crude stem: lowercase, no possessive or plural "s", five letters ("detainees" ~ "detained")."""
+    word = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    if word == "%":
+        return "perce"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:5]
+
+
+def _content(text: str) -> set[str]:
+    """The stems of a text's words that carry meaning (no stopwords, no numbers)."""
+    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOPWORDS and len(w) > 1}
+
+
+def _kind(text: str, value: float, start: int, end: int) -> set[str]:
+    """What a number counts: ``{"date"}`` for years and days of a month, else the words right after it."""
+    before = _WORD.findall(text[max(0, start - 20) : start])[-1:]
+    clause = re.split(r"[,;:()]|\.(?!\d)", text[end : end + 60], maxsplit=1)[0]
+    after = [w for w in _WORD.findall(clause)[:4] if w.lower() not in _STOPWORDS][:2]
+    year = value.is_integer() and 1800 <= value <= 2100 and "," not in text[start:end]
+    if year or any(w.lower() in _DATE_WORDS for w in before + after[:1]):
+        return {"date"}
+    return {_stem(w) for w in after} or {"count"}
+
+
+def _event_words(claim: str) -> set[str]:
+    """What a claim says happened, without its names, dates and numbers: "founded", "chief executive"."""
+    lowercase = " ".join(w for w in _WORD.findall(claim) if w.islower() and w not in _DATE_WORDS)
+    return _content(lowercase)
+
+
+_POSSIBLE = re.compile(r"\b(up to|as many as|as much as|could|(?-i:may)|might|plans? to|aims? to|expected)\b", re.I)
+
+
+def _possible(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``start:end`` is a ceiling or a possibility ("up to 7,000 may"), not a count."""
+    return _POSSIBLE.search(text[max(0, start - 40) : end + 40]) is not None
+
+
+def _comparable(claim: str, quote: str) -> bool:
+    """Whether the quote states a number of the same kind as one of the claim's, so the two can disagree.
+
+    A ceiling or possibility ("up to 7,000 may be moved") and a count ("150
+    were moved") are different quantities, unless they are equal.
     """
-    if numbers(claim):
-        if not numbers(quote) and not _NEGATION.search(quote):
-            return "the quote states no number to compare and denies nothing"
-        return None
-    return name_problem(claim, quote, title)
+    quoted = [(value, _kind(quote, value, s, e), _possible(quote, s, e)) for value, s, e in numbers(quote)]
+    shared_event = bool(_event_words(claim) & _content(quote))
+    for value, start, end in numbers(claim):
+        kind, planned = _kind(claim, value, start, end), _possible(claim, start, end)
+        for other, other_kind, other_planned in quoted:
+            if other == value:
+                return True
+            if kind & other_kind and planned == other_planned and (kind != {"date"} or shared_event):
+                return True
+    return False
+
+
+def restates(claim: str, quote: str, title: str = "") -> bool:
+    """Whether ``quote`` states ``claim`` itself: it could support it, and adds no denial, plan or other count.
+
+    Words that decide a claim on their own (a season, "eight", "first", a
+    direction such as "reduces" or "closed") must all be there; "will meet"
+    does not state "met".
+    """
+    if support_problem(claim, quote, title) is not None:
+        return False
+    if _NEGATION.search(quote) and not _NEGATION.search(claim):
+        return False
+    if not _CLAIM_MODAL.search(claim) and _CLAIM_MODAL.search(quote):
+        return False
+    said = {w.lower() for w in _WORD.findall(quote)}
+    decisive = {w.lower() for w in _WORD.findall(claim)} & (_SEASONS | _NUMBER_WORDS)
+    directions = {_stem(w) for w in _WORD.findall(claim)} & _DIRECTIONS
+    words = _content(claim)
+    return (
+        decisive <= said
+        and directions <= {_stem(w) for w in said}
+        and len(words & _content(f"{quote} {title}")) >= RESTATED * len(words)
+    )
+
+
+def _states_numbers(claim: str, quote: str) -> bool:
+    return {v for v, _, _ in numbers(claim)} <= {v for v, _, _ in numbers(quote)}
+
+
+def refute_problem(claim: str, quote: str, title: str = "") -> str | None:
+    """Why ``quote`` (from an article titled ``title``) cannot refute ``claim``, or None (see the module's rules)."""
+    if restates(claim, quote, title):
+        return "the quote states the claim itself"
+    if (problem := name_problem(claim, quote, title)) and not numbers(claim):
+        return problem
+    if problem and _ATTRIBUTED.search(claim) and not _states_numbers(claim, quote):
+        # What someone said is refuted by their own words, or by the same figure in someone else's mouth.
+        return problem
+    if numbers(claim) and not _comparable(claim, quote):
+        quantity = set().union(*(_kind(claim, v, s, e) for v, s, e in numbers(claim))) - {"date", "count"}
+        if not (_NEGATION.search(quote) and (quantity & _content(quote) or not quantity)):
+            return "the quote states no number of the same kind to compare and denies nothing about it"
+    return None
 
 
 def number_problem(claim: str, quote: str) -> str | None:

@@ -1,6 +1,14 @@
 import pytest
 
-from assistant.checks import looks_like_instructions, name_problem, names, numbers, refute_problem, support_problem
+from assistant.checks import (
+    looks_like_instructions,
+    name_problem,
+    names,
+    numbers,
+    refute_problem,
+    restates,
+    support_problem,
+)
 
 SEED = (
     "The U.S. military stated that the United States has managed to transfer 150 detained ISIS fighters "
@@ -103,3 +111,60 @@ def test_a_sentence_about_someone_else_cannot_refute_a_claim_about_a_person() ->
     other = "The transfer of ISIS detainees to Iraq drew comment from several governments this week."
     assert refute_problem(claim, other) == "the quote does not mention Rubio"
     assert refute_problem(claim, "Rubio criticised the Iraqi initiative on ISIS members.") is None
+
+
+def test_a_quote_that_states_the_claim_cannot_refute_it() -> None:
+    claim = "No company has yet been chosen to build the Eastfield tram extension."
+    quote = "No construction company has yet been chosen to build the Eastfield tram extension, the office said."
+    assert refute_problem(claim, quote) == "the quote states the claim itself"
+    assert restates("Rights groups asked for independent monitors.", "Rights groups asked for independent monitors.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "quote"),
+    [
+        # A plan does not state an event; a different count or direction is a difference, not a restatement.
+        ("Minister Olafsen met Quillon executives to discuss the job cuts.",
+         "Minister Olafsen will meet Quillon executives next week to discuss the job cuts."),
+        ("The Eastfield tram line will have eight stops.", "The Eastfield tram line will have seven stops."),
+        ("PD-1 triggering on monocytes reduces IL-10 production by monocytes.",
+         "Triggering of PD-1 on monocytes induced IL-10 production by monocytes."),
+        ("Police opened an arson inquiry into the Saltmere fire.",
+         "Police did not open an arson inquiry into the Saltmere fire."),
+    ],
+)
+def test_what_is_not_a_restatement_may_still_refute(claim: str, quote: str) -> None:
+    assert not restates(claim, quote)
+    assert refute_problem(claim, quote) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "quote", "allowed"),
+    [
+        # Only a number of the same kind can disagree with the claim's number.
+        ("The Saltmere warehouse held 2,400 tonnes of grain.", "The Saltmere warehouse held 1,800 tonnes.", True),
+        ("The Saltmere warehouse held 2,400 tonnes of grain.", "The Saltmere damage was 3 million euros.", False),
+        ("About 80 firefighters fought the Saltmere fire.", "The Saltmere fire broke out on 3 March.", False),
+        ("About 80 firefighters fought the Saltmere fire.", "More than 120 firefighters fought it.", True),
+        # A date disagrees with a date about the same event.
+        ("Quillon was founded in Tarnby in 1952.", "Quillon will cut 1,200 jobs in Tarnby by the end of 2026.", False),
+        ("The Velsing factory opened in 2009.", "The Velsing factory opened in 2019.", True),
+        ("The paint shop will close in December 2026.", "The paint shop will close in March 2027.", True),
+        # A ceiling is not a count, unless they are the same figure.
+        ("Up to 7,000 detainees may be transferred to Iraq.", "The military moved 150 detainees to Iraq.", False),
+        ("Up to 7,000 detainees may be transferred to Iraq.", "Up to 5,000 detainees could be moved to Iraq.", True),
+        # What someone said: their own words, or the same figure from someone else.
+        ("Piet Ramakers said the tram would cost 260 million euros.",
+         "The tram will cost 210 million euros, according to the committee.", False),
+        ("Mayor Katrin Oyelaran said the tram would cost 260 million euros.",
+         "Opposition leader Piet Ramakers said the tram's true cost was 260 million euros.", True),
+    ],
+)
+def test_a_numeric_claim_is_refuted_by_the_same_kind_of_quantity(claim: str, quote: str, allowed: bool) -> None:
+    assert (refute_problem(claim, quote) is None) is allowed
+
+
+def test_the_month_may_is_not_a_possibility() -> None:
+    claim = "The series finale aired on May 14, 2013."
+    assert support_problem(claim, "The series finale aired on May 14, 2013.") is None
+    assert support_problem("150 detainees were moved.", "150 detainees may be moved.") is not None
