@@ -28,7 +28,7 @@ from .conversation import Conversation, Turn, load, saved, summary
 from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, UserInputError
 from .eval_report import write_report
 from .eval_run import run_benchmark, run_case_files
-from .evaluate import below_thresholds
+from .evaluate import below_thresholds, read_thresholds
 from .extract import extract as run_extract
 from .ingest import ingest as run_ingest
 from .llm import LLM, Usage
@@ -416,6 +416,7 @@ def evaluate(
     else:
         folder = recordings or EVALS / "recordings"
     settings = settings.model_copy(update={"record_mode": "record" if record else "replay", "recordings": folder})
+    floors = read_thresholds(thresholds) if check_thresholds else {}
     quiet_chroma()
     if dataset is not None:
         assert path is not None
@@ -432,7 +433,7 @@ def evaluate(
     if run.stale():
         raise RecordingMissingCasesError(run.stale())
     if check_thresholds:
-        failures = below_thresholds(run.metrics(), thresholds)
+        failures = below_thresholds(run.metrics(), floors, thresholds)
         for failure in failures:
             err.print(f"eval: {failure}", markup=False)
         if failures:

@@ -355,21 +355,39 @@ def compute(results: list[CaseResult]) -> Metrics:
     )
 
 
-def below_thresholds(metrics: dict[str, BaseModel], path: Path) -> list[str]:
-    """Each metric under its floor in the thresholds file, as a readable line.
+def read_thresholds(path: Path) -> dict[str, dict[str, float]]:
+    """The floors per case kind, ``{"verify": {"accuracy": 0.5}, "extract": {...}}``, checked before any case runs.
 
-    The file maps a case kind to its floors, ``{"verify": {"accuracy": 0.5}, "extract": {...}}``;
-    a flat mapping (version 1) holds verification floors. Kinds that did not run are skipped.
+    A flat mapping (version 1) holds verification floors.
     """
-    floors = json.loads(path.read_text(encoding="utf-8"))
-    if not all(isinstance(v, dict) for v in floors.values()):
+    try:
+        floors = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserInputError(f"{path}: cannot read the thresholds ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserInputError(f"{path}: the thresholds are not valid JSON ({exc})") from None
+    if isinstance(floors, dict) and floors and not any(isinstance(v, dict) for v in floors.values()):
         floors = {"verify": floors}
+    valid = isinstance(floors, dict) and all(
+        isinstance(kind, dict) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in kind.values())
+        for kind in floors.values()
+    )
+    if not valid:
+        example = '{"verify": {"accuracy": 0.5}}'
+        raise UserInputError(f"{path}: thresholds must map a case kind to metric floors, as in {example}")
+    return {kind: {name: float(v) for name, v in kind_floors.items()} for kind, kind_floors in floors.items()}
+
+
+def below_thresholds(metrics: dict[str, BaseModel], floors: dict[str, dict[str, float]], path: Path) -> list[str]:
+    """Each metric under its floor, as a readable line; kinds that did not run are skipped."""
     failures = []
     for kind, kind_floors in floors.items():
         if kind not in metrics:
             continue
         for name, floor in kind_floors.items():
-            value = getattr(metrics[kind], name)
+            value = getattr(metrics[kind], name, None)
+            if not isinstance(value, int | float):
+                raise UserInputError(f"{path}: {kind} has no metric {name!r}")
             if value < floor:
                 failures.append(f"{kind} {name} {value:.3f} is below its threshold {floor:.3f}")
     return failures

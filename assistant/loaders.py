@@ -234,23 +234,31 @@ def walk(folder: Path, failures: list[LoadError] | None = None) -> Iterator[Path
                 yield Path(root) / name
 
 
-def load_url(url: str, timeout: float = 20.0) -> Article:
+def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Article:
+    """The article at ``url``; a page larger than ``max_bytes`` is refused as it arrives, not after."""
     try:
-        response = httpx.get(url, timeout=timeout, follow_redirects=True)
-        response.raise_for_status()
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            response.raise_for_status()
+            body = bytearray()
+            for piece in response.iter_bytes():
+                body += piece
+                if len(body) > max_bytes:
+                    raise LoadError(url, f"the page is over {max_bytes / MB:g} MB, the limit (FACTDESK_MAX_FILE_MB)")
+            encoding = response.encoding or "utf-8"
+            content_type = response.headers.get("content-type", "")
     except httpx.HTTPError as exc:
         raise LoadError(url, f"could not fetch ({exc.__class__.__name__}: {exc})") from None
-    content_type = response.headers.get("content-type", "")
+    text = bytes(body).decode(encoding, errors="replace")
     if "html" in content_type or not content_type:
-        return load_html(response.text, url, url=url)
-    return load_text(response.text, url, markdown=False)
+        return load_html(text, url, url=url)
+    return load_text(text, url, markdown=False)
 
 
 def load(target: str, max_bytes: int = MAX_BYTES) -> Loaded:
     """Articles from one command-line target: a URL, a file or a folder."""
     if target.startswith(("http://", "https://")):
         try:
-            return Loaded(articles=[load_url(target)])
+            return Loaded(articles=[load_url(target, max_bytes=max_bytes)])
         except LoadError as exc:
             return Loaded(failures=[exc])
     path = Path(target).expanduser()

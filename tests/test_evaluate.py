@@ -15,6 +15,7 @@ from assistant.evaluate import (
     gold_spans,
     load_cases,
     read_case_file,
+    read_thresholds,
     reliability_curve,
 )
 from assistant.evaluate_extract import case_article, load_extract_cases
@@ -143,10 +144,27 @@ def test_thresholds_are_floors_per_case_kind(tmp_path: Path) -> None:
     nested = tmp_path / "t.json"
     nested.write_text(json.dumps({"verify": {"accuracy": 0.5, "citation_precision": 0.0},
                                   "extract": {"claim_recall": 0.9}}))
-    assert below_thresholds({"verify": m}, nested) == []  # extraction did not run
+    assert below_thresholds({"verify": m}, read_thresholds(nested), nested) == []  # extraction did not run
     flat = tmp_path / "flat.json"
     flat.write_text(json.dumps({"accuracy": 1.01}))
-    assert below_thresholds({"verify": m}, flat) == ["verify accuracy 1.000 is below its threshold 1.010"]
+    assert below_thresholds({"verify": m}, read_thresholds(flat), flat) == [
+        "verify accuracy 1.000 is below its threshold 1.010"
+    ]
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps({"verify": {"acuracy": 0.5}}))
+    with pytest.raises(UserInputError, match="verify has no metric 'acuracy'"):
+        below_thresholds({"verify": m}, read_thresholds(unknown), unknown)
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"verify": {"accuracy": "high"}}', "[0.5]", '{"verify": {"x": true}}'])
+def test_bad_thresholds_are_refused_before_any_case_runs(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "t.json"
+    bad.write_text(text)
+    missing_cases = str(tmp_path / "none.jsonl")  # never read: the thresholds are checked first
+    code, _, err = run_cli(["eval", "--check", "--thresholds", str(bad), "--cases", missing_cases], capsys)
+    assert code == 2 and err.count("\n") == 1 and str(bad) in err and "Traceback" not in err
 
 
 def test_case_files_carry_a_versioned_header_naming_their_kind(tmp_path: Path) -> None:

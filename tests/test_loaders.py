@@ -1,10 +1,15 @@
+import contextlib
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import UserInputError
-from assistant.loaders import load, load_file
+from assistant.loaders import MB, LoadError, load, load_file, load_url
+from tests.conftest import run_cli
 
 HTML = """<html><head><title>Bridge reopens</title><script>var tracking = "ignore me";</script></head>
 <body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
@@ -98,3 +103,44 @@ def test_folder_walk_skips_bad_files_and_survives_symlink_loops(tmp_path: Path) 
 def test_missing_path_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="no such file"):
         load(str(tmp_path / "nope.txt"))
+
+
+@pytest.fixture
+def pages(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A loopback web server: /small is an article page, /huge is 3 MB of one."""
+    article = b"<html><head><title>Tarnby plant</title></head><body><article><p>" + b"Quillon hired 40 people. " * 4
+    bodies = {"/small": article + b"</p></article></body></html>", "/huge": article * 20_000}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = bodies[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client may stop reading
+                self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("FACTDESK_TEST_ALLOW_LOOPBACK", "1")
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_over_the_size_limit_is_refused_while_it_downloads(
+    pages: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = load_url(f"{pages}/small")
+    assert "Quillon hired 40 people." in article.text and article.url == f"{pages}/small"
+    with pytest.raises(LoadError, match="over 1 MB"):
+        load_url(f"{pages}/huge", max_bytes=MB)
+    monkeypatch.setenv("FACTDESK_MAX_FILE_MB", "1")
+    code, _, err = run_cli(["ingest", f"{pages}/huge", f"{pages}/small"], capsys)
+    assert code == 2 and "over 1 MB" in err and "Traceback" not in err
+    assert run_cli(["articles", "--json"], capsys)[1].count('"id"') == 1  # the small page was stored
