@@ -123,7 +123,7 @@ _DIRECTIONS = {
     "incre", "decre", "reduc", "rise", "rose", "risen", "fall", "fell", "falle", "grow", "grew", "shrin", "decli",
     "drop", "raise", "lower", "highe", "more", "less", "fewer", "gain", "lose", "lost", "win", "won", "appro",
     "rejec", "open", "close", "start", "begin", "began", "end", "ended", "induc", "inhib", "suppr", "promo",
-    "activ", "block", "enhan", "impro", "worse", "bette", "cut", "add", "added", "hire", "fire",
+    "activ", "block", "enhan", "impro", "worse", "bette", "cut", "add", "added",
 }
 _ATTRIBUTED = re.compile(r"\b(said|says|told|according to|announced|claimed|claims|stated)\b", re.I)
 #: Share of a claim's words a quote must hold to count as stating the claim.
@@ -225,11 +225,27 @@ def refute_problem(claim: str, quote: str, title: str = "") -> str | None:
     if problem and _ATTRIBUTED.search(claim) and not _states_numbers(claim, quote):
         # What someone said is refuted by their own words, or by the same figure in someone else's mouth.
         return problem
-    if numbers(claim) and not _comparable(claim, quote):
-        quantity = set().union(*(_kind(claim, v, s, e) for v, s, e in numbers(claim))) - {"date", "count"}
-        if not (_NEGATION.search(quote) and (quantity & _content(quote) or not quantity)):
-            return "the quote states no number of the same kind to compare and denies nothing about it"
+    if numbers(claim) and not _comparable(claim, quote) and not _denies(claim, quote):
+        return "the quote states no number of the same kind to compare and denies nothing about it"
     return None
+
+
+def _denies(claim: str, quote: str) -> bool:
+    """Whether the quote denies what the claim counts: "no detainees have been moved" against "150 detainees".
+
+    The denial must stand within a few words of the counted thing; "moved from Qamishli, not from Hasakah"
+    denies a place, not a number of detainees. A claim that counts nothing named (a date) takes any denial.
+    """
+    quantity = set().union(*(_kind(claim, v, s, e) for v, s, e in numbers(claim))) - {"date", "count"}
+    if not quantity:
+        return _NEGATION.search(quote) is not None
+    words = _WORD.findall(quote)
+    stems = [_stem(w) for w in words]
+    return any(
+        (_NEGATION.fullmatch(word.lower()) or word.lower().endswith("n't"))
+        and quantity & set(stems[max(0, i - 4) : i + 5])
+        for i, word in enumerate(words)
+    )
 
 
 def number_problem(claim: str, quote: str) -> str | None:

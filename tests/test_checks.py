@@ -78,6 +78,8 @@ def test_short_forms_of_country_names_count_as_mentions() -> None:
         ("A total of 230 detainees were transferred.", True),
         ("No detainees have been transferred yet.", True),
         ("The initiative includes transferring detainees to high-security prisons.", False),
+        # A denial of something else (a place) is not a denial of the count.
+        ("The first detainees were moved from a prison in Qamishli, not from Hasakah as reported.", False),
     ],
 )
 def test_a_numeric_claim_is_refuted_only_by_a_number_or_a_denial(quote: str, allowed: bool) -> None:
