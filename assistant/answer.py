@@ -27,6 +27,24 @@ from .verify import clean_claim
 NOT_IN_SOURCES = "The sources do not say."
 _MARKERS = re.compile(r"\[(\d+)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
+_NOT_SAID = re.compile(r"\s*(the )?(sources|passages) do(es)? not (say|answer)", re.I)
+# Other ways a model says the passages hold no answer, when it does not use the words it was given.
+_ABSTAINS = re.compile(
+    r"\b(is|are|was|were) not (mentioned|stated|given|specified|reported|provided)\b"
+    r"|\b(do|does) not (say|mention|state|specify|provide)\b|\bno (information|mention)\b",
+    re.I,
+)
+
+
+def abstains(text: str) -> bool:
+    """Whether an answer says the passages do not answer the question.
+
+    "The sources do not say." always does; "the winner is not mentioned in the
+    passages" does when it cites nothing ("the ministry did not say when [9]" is an answer).
+    """
+    if not text or _NOT_SAID.match(text):
+        return True
+    return _ABSTAINS.search(text) is not None and not _MARKERS.search(text)
 
 
 class Passage(BaseModel):
@@ -141,7 +159,7 @@ def answer(
             if on_text is not None:
                 on_text(piece)
         text = "".join(pieces).strip()
-    answered = bool(text) and not text.lower().startswith(("the sources do not say", "the passages do not"))
+    answered = not abstains(text)
     cited, problems = review(text, found) if answered else ([], [])
     return Answer(
         question=question, standalone=query, text=text or NOT_IN_SOURCES, passages=found, cited=cited,

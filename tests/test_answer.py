@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import NOT_IN_SOURCES, Passage, answer, messages, review
+from assistant.answer import NOT_IN_SOURCES, Passage, abstains, answer, messages, review
 from assistant.llm import LLM
 from assistant.settings import Settings
 from assistant.store import Store
@@ -94,3 +94,20 @@ def test_ask_prints_the_answer_and_its_sources(store: Store, capsys: pytest.Capt
     assert code == 0 and "Sources:" in out and data["text"][:30] in out.replace("\n", " ")
     code, _, err = run_cli(["ask", "   "], capsys)
     assert code == 2 and err.strip() == "error: the question is empty"
+
+
+@pytest.mark.parametrize(
+    ("text", "abstained"),
+    [
+        ("The sources do not say.", True),
+        ("The passages do not say who won. [2]", True),
+        ("The team that won the Lindenmoor football cup final is not mentioned in the given passages.", True),
+        ("There is no information about the detainees' food.", True),
+        ("The ministry did not say when the first trials would begin [9].", False),
+        ("About 150 detainees were moved [1].", False),
+        ("About 150 detainees were moved.", False),  # an answer, uncited: the review warns about it
+        ("", True),
+    ],
+)
+def test_an_answer_that_says_the_passages_do_not_answer_is_an_abstention(text: str, abstained: bool) -> None:
+    assert abstains(text) is abstained

@@ -79,6 +79,8 @@ def test_eval_check_passes_offline_on_the_recorded_cases_and_writes_a_report(
     assert all(c["calls"] == 0 or c["seconds"] > 0 for c in report["cases"])
     extraction = report["extraction"]["metrics"]
     assert extraction["scored"] == extraction["articles"] >= 3 and extraction["span_validity"] == 1.0
+    answers = report["answers"]["metrics"]
+    assert answers["scored"] == answers["cases"] >= 15 and answers["passage_validity"] == 1.0
     assert {p.name for p in (tmp_path / "report").iterdir()} == {"report.md", "confusion.png", "reliability.png"}
 
 
