@@ -175,7 +175,9 @@ def test_case_files_carry_a_versioned_header_naming_their_kind(tmp_path: Path) -
     assert read_case_file(plain)[0] == "verify"
     extract = tmp_path / "x.jsonl"
     extract.write_text(json.dumps({"format": "factdesk-cases", "version": 2, "kind": "extract"}) + "\n")
-    assert case_files([tmp_path]) == {"verify": [plain], "extract": [extract]}
+    answer = tmp_path / "q.jsonl"
+    answer.write_text(json.dumps({"format": "factdesk-cases", "version": 2, "kind": "answer"}) + "\n")
+    assert case_files([tmp_path]) == {"verify": [plain], "extract": [extract], "answer": [answer]}
     future = tmp_path / "future.jsonl"
     future.write_text(json.dumps({"format": "factdesk-cases", "version": 99, "kind": "verify"}) + "\n")
     with pytest.raises(UserInputError, match="version 99"):
