@@ -89,7 +89,8 @@ def markdown(run: EvalRun, images: bool = True) -> str:
         lines += ["## Verification", ""]
         lines += _table(["metric", "value"], [
             ["cases scored", f"{m.scored}/{m.cases}"],
-            ["accuracy", f"{m.accuracy:.3f}"],
+            ["accuracy (95% bootstrap interval)",
+             f"{m.accuracy:.3f} ({m.accuracy_interval[0]:.2f}-{m.accuracy_interval[1]:.2f})"],
             ["macro-F1", f"{m.macro_f1:.3f}"],
             ["balanced accuracy", f"{m.balanced_accuracy:.3f}"],
             ["ECE (10 bins)", f"{m.ece:.3f}"],

@@ -19,6 +19,7 @@ in the ``eval`` command.
 from __future__ import annotations
 
 import json
+import random
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -124,6 +125,8 @@ class Metrics(BaseModel):
     balanced_accuracy: float
     per_label: dict[str, LabelScores]
     confusion: dict[str, dict[str, int]]
+    #: A 95% bootstrap interval of the accuracy (2,000 resamples of the scored cases, seed 0).
+    accuracy_interval: tuple[float, float] = (0.0, 0.0)
     ece: float
     reliability: list[ReliabilityBin] = []
     quote_validity: float
@@ -303,6 +306,16 @@ def reliability_curve(pairs: list[tuple[float, bool]], bins: int = 10) -> list[R
     return curve
 
 
+def bootstrap_interval(hits: list[bool], resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of the accuracy over resamples of the cases: how much n cases can tell."""
+    if not hits:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(hits)
+    means = sorted(sum(rng.choices(hits, k=n)) / n for _ in range(resamples))
+    return (means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1])
+
+
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
     """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
     if not pairs:
@@ -339,6 +352,7 @@ def compute(results: list[CaseResult]) -> Metrics:
         scored=len(scored),
         stale=[r.id for r in results if r.predicted is None],
         accuracy=sum(r.correct for r in scored) / n,
+        accuracy_interval=bootstrap_interval([r.correct for r in scored]),
         macro_f1=sum(s.f1 for s in present) / (len(present) or 1),
         balanced_accuracy=sum(s.recall for s in present) / (len(present) or 1),
         per_label=per_label,

@@ -225,9 +225,11 @@ def show_eval(console: Console, results: list[CaseResult], metrics: Metrics) -> 
     for name, s in metrics.per_label.items():
         scores.add_row(name, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
     console.print(scores)
+    low, high = metrics.accuracy_interval
     console.print(
-        f"accuracy {metrics.accuracy:.3f}  macro-F1 {metrics.macro_f1:.3f}  balanced accuracy "
-        f"{metrics.balanced_accuracy:.3f}  ECE {metrics.ece:.3f}  quote validity {metrics.quote_validity:.3f}  "
+        f"accuracy {metrics.accuracy:.3f} (95% interval {low:.2f}-{high:.2f})  macro-F1 {metrics.macro_f1:.3f}  "
+        f"balanced accuracy {metrics.balanced_accuracy:.3f}  ECE {metrics.ece:.3f}  "
+        f"quote validity {metrics.quote_validity:.3f}  "
         f"citation precision {metrics.citation_precision:.3f}  gold evidence cited {metrics.evidence_recall:.3f}\n"
         f"per case: {metrics.calls_per_case:.1f} LLM calls, {metrics.prompt_tokens_per_case:.0f} prompt + "
         f"{metrics.completion_tokens_per_case:.0f} completion tokens, {metrics.model_seconds_per_case:.1f} s "

@@ -9,6 +9,7 @@ from assistant.errors import UserInputError
 from assistant.evaluate import (
     CaseResult,
     below_thresholds,
+    bootstrap_interval,
     case_files,
     compute,
     expected_calibration_error,
@@ -49,6 +50,15 @@ def test_metrics_by_hand() -> None:
     f1s = [2 / 3, 2 * 0.5 * 1.0 / 1.5, 0.0]
     assert m.macro_f1 == pytest.approx(sum(f1s) / 3)
     assert m.balanced_accuracy == pytest.approx((0.5 + 1.0 + 0.0) / 3)
+
+
+def test_the_accuracy_interval_narrows_with_more_cases() -> None:
+    small = bootstrap_interval([True, False] * 10)
+    large = bootstrap_interval([True, False] * 200)
+    assert small[0] < 0.5 < small[1] and large[0] < 0.5 < large[1]
+    assert small[1] - small[0] > 0.3 > 0.15 > large[1] - large[0]
+    assert bootstrap_interval([True] * 7) == (1.0, 1.0)
+    assert compute([result("refuted", "refuted"), result("refuted", "supported")]).accuracy_interval[1] == 1.0
 
 
 def test_calibration_error() -> None:
