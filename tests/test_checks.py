@@ -170,3 +170,13 @@ def test_the_month_may_is_not_a_possibility() -> None:
     claim = "The series finale aired on May 14, 2013."
     assert support_problem(claim, "The series finale aired on May 14, 2013.") is None
     assert support_problem("150 detainees were moved.", "150 detainees may be moved.") is not None
+
+
+def test_a_restatement_misses_at_most_one_word_in_eight() -> None:
+    # "book" for "film" in a six-word claim is a difference; "line" for "project" in twelve words is not.
+    assert not restates("T2 Trainspotting is a 2017 British comedy drama film.",
+                        "T2 Trainspotting is a 2017 British comedy drama book, set in Edinburgh.")
+    assert restates("Opposition leader Piet Ramakers said the Eastfield tram line would cost about 260 million euros.",
+                    "Opposition leader Piet Ramakers said the project's true cost was closer to 260 million euros.",
+                    "Eastfield tram extension passes narrowly")
+    assert not restates("Dakota Fanning is also a model.", "Dakota Fanning is an actress who refused to be a model.")
