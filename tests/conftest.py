@@ -10,13 +10,18 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.llm.recorder import USED_LOG
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "tests" / "recordings"
+# One file per test run, outside every test's own folder; keys used by child processes land here.
+USED_KEYS_FILE = Path(tempfile.gettempdir()) / f"factdesk-recordings-used-{os.getpid()}.txt"
 CORPUS = ROOT / "corpus"
 RECORDING = os.environ.get("FACTDESK_TEST_RECORD") == "1"
 KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS") + (("FACTDESK_GGUF",) if RECORDING else ())
@@ -52,6 +57,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("FACTDESK_RECORDINGS", str(RECORDINGS))
     # Fake endpoints script different answers to the same request; a test of the response cache opts in.
     monkeypatch.setenv("FACTDESK_CACHE", "0")
+    # Child processes (the chat in a terminal, subprocess runs) report the recordings they use here.
+    monkeypatch.setenv(USED_LOG, str(USED_KEYS_FILE))
     monkeypatch.setattr(socket.socket, "connect", _guard(socket.socket.connect))
     monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex))
     yield home
@@ -78,9 +85,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: igno
     """Name the recordings no test used; FACTDESK_TEST_PRUNE=1 deletes them (run the whole suite first)."""
     from assistant.llm.recorder import RecordingTransport
 
+    used = RecordingTransport.used_keys | set(USED_KEYS_FILE.read_text().split() if USED_KEYS_FILE.exists() else [])
+    USED_KEYS_FILE.unlink(missing_ok=True)
     if not RecordingTransport.used_keys:
         return
-    unused = sorted(p for p in RECORDINGS.glob("*.json") if p.stem not in RecordingTransport.used_keys)
+    unused = sorted(p for p in RECORDINGS.glob("*.json") if p.stem not in used)
     if not unused:
         return
     if os.environ.get("FACTDESK_TEST_PRUNE") == "1":

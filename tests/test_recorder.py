@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from assistant.errors import ModelError, RecordingMissingError
 from assistant.llm import LLM
-from assistant.llm.recorder import request_key
+from assistant.llm.recorder import USED_LOG, request_key
 from assistant.settings import Settings
 
 
@@ -107,3 +107,15 @@ def test_a_re_ask_that_succeeds_returns_the_valid_answer(tmp_path: Path) -> None
     llm = LLM(settings(tmp_path, "live"), inner=endpoint)
     assert llm.structured(Capital, MESSAGES).city == "Lyon"
     assert llm.usage.calls == 2
+
+
+def test_every_key_looked_up_is_logged_for_the_run_even_from_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = Scripted(httpx.Response(200, json=completion('{"city": "Paris"}')))
+    LLM(settings(tmp_path, "record"), inner=endpoint).structured(Capital, MESSAGES)
+    log = tmp_path / "used.txt"
+    monkeypatch.setenv(USED_LOG, str(log))
+    LLM(settings(tmp_path, "replay")).structured(Capital, MESSAGES)
+    (recorded,) = (tmp_path / "rec").glob("*.json")
+    assert log.read_text().split() == [recorded.stem]

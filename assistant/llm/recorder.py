@@ -105,6 +105,11 @@ def _endpoint_path(url: httpx.URL) -> str:
     return "/".join(url.path.rstrip("/").split("/")[-2:])
 
 
+#: A file every looked-up key is appended to, so that keys used by child processes (a chat in a
+#: terminal, a command run as a subprocess) count when a test run names the recordings nothing used.
+USED_LOG = "FACTDESK_RECORDINGS_USED"
+
+
 class RecordingTransport(httpx.BaseTransport):
     """Wraps the real transport; counts usage in every mode."""
 
@@ -153,6 +158,9 @@ class RecordingTransport(httpx.BaseTransport):
         key = request_key(_endpoint_path(request.url), body)
         with self._lock:
             self.used_keys.add(key)
+            if log := os.environ.get(USED_LOG):
+                with open(log, "a", encoding="utf-8") as handle:
+                    handle.write(key + "\n")
         if self.mode == "replay" or (self.mode == "record" and self.path_for(key).exists()):
             # Record mode keeps what is recorded and calls the model only for what is missing.
             record = _read(self.path_for(key))
