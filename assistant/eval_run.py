@@ -1,4 +1,4 @@
-"""One ``factdesk eval`` run: the case suites (verification, extraction) or a benchmark sample, with their metrics."""
+"""One ``factdesk eval`` run: the case suites (verification, extraction, answers) or a benchmark sample."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class EvalRun(BaseModel):
         return {kind: metrics for kind, metrics in kinds.items() if metrics is not None}
 
     def to_json(self) -> dict[str, Any]:
-        """Verification at the top level (``metrics``, ``cases``), extraction under ``extraction``."""
+        """Verification at the top level (``metrics``, ``cases``), extraction under ``extraction``, answers under
+        ``answers``."""
         data: dict[str, Any] = {"title": self.title, "about": self.about}
         if self.verify is not None:
             data["metrics"] = self.verify.model_dump()
@@ -51,6 +52,10 @@ class EvalRun(BaseModel):
         return data
 
 
+def _listed(files: list[Path]) -> str:
+    return ", ".join(str(f) for f in files)
+
+
 def run_case_files(paths: list[Path], settings: Settings, root: Path) -> EvalRun:
     """Every case file under ``paths``, each kind through its own runner."""
     files = case_files(paths)
@@ -59,19 +64,17 @@ def run_case_files(paths: list[Path], settings: Settings, root: Path) -> EvalRun
         cases = [case for file in files["verify"] for case in load_cases(file)]
         run.verify_results = run_cases(cases, settings, root)
         run.verify = compute(run.verify_results)
-        run.about.append(f"verification: {len(cases)} cases from {', '.join(str(f) for f in files['verify'])}")
+        run.about.append(f"verification: {len(cases)} cases from {_listed(files['verify'])}")
     if files["extract"]:
         extract_cases = [case for file in files["extract"] for case in load_extract_cases(file)]
         run.extract_results = run_extract_cases(extract_cases, settings, root)
         run.extract = compute_extract(run.extract_results)
-        run.about.append(f"extraction: {len(extract_cases)} articles from "
-                         f"{', '.join(str(f) for f in files['extract'])}")
+        run.about.append(f"extraction: {len(extract_cases)} articles from {_listed(files['extract'])}")
     if files["answer"]:
         answer_cases = [case for file in files["answer"] for case in load_answer_cases(file)]
         run.answer_results = run_answer_cases(answer_cases, settings, root)
         run.answer = compute_answer(run.answer_results)
-        run.about.append(f"answers: {len(answer_cases)} questions from "
-                         f"{', '.join(str(f) for f in files['answer'])}")
+        run.about.append(f"answers: {len(answer_cases)} questions from {_listed(files['answer'])}")
     return run
 
 

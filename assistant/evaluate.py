@@ -21,8 +21,7 @@ from __future__ import annotations
 import json
 import random
 import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal, TypeVar
 
@@ -79,6 +78,17 @@ class CaseCost(BaseModel):
     def charge(self, usage: Usage) -> None:
         self.calls, self.prompt_tokens = usage.calls, usage.prompt_tokens
         self.completion_tokens, self.seconds = usage.completion_tokens, usage.seconds
+
+
+def mean_cost(results: Sequence[CaseCost]) -> tuple[float, float, float, float]:
+    """Calls, prompt tokens, completion tokens and model seconds per case, averaged over ``results``."""
+    n = len(results) or 1
+    return (
+        sum(r.calls for r in results) / n,
+        sum(r.prompt_tokens for r in results) / n,
+        sum(r.completion_tokens for r in results) / n,
+        sum(r.seconds for r in results) / n,
+    )
 
 
 class CaseResult(CaseCost):
@@ -343,9 +353,7 @@ def compute(results: list[CaseResult]) -> Metrics:
     present = [s for s in per_label.values() if s.support]
     citations = sum(r.citations for r in scored)
     with_gold = [r for r in scored if r.evidence_found is not None]
-    usage = Counter[str]()
-    for r in scored:
-        usage.update(calls=r.calls, prompt=r.prompt_tokens, completion=r.completion_tokens)
+    calls, prompt_tokens, completion_tokens, seconds = mean_cost(scored)
     pairs = [(r.confidence, r.correct) for r in scored]
     return Metrics(
         cases=len(results),
@@ -362,10 +370,10 @@ def compute(results: list[CaseResult]) -> Metrics:
         quote_validity=1.0 - sum(r.invalid_quotes for r in scored) / citations if citations else 1.0,
         citation_precision=sum(r.gold_citations for r in scored) / citations if citations else 1.0,
         evidence_recall=sum(bool(r.evidence_found) for r in with_gold) / len(with_gold) if with_gold else 1.0,
-        calls_per_case=usage["calls"] / n,
-        prompt_tokens_per_case=usage["prompt"] / n,
-        completion_tokens_per_case=usage["completion"] / n,
-        model_seconds_per_case=sum(r.seconds for r in scored) / n,
+        calls_per_case=calls,
+        prompt_tokens_per_case=prompt_tokens,
+        completion_tokens_per_case=completion_tokens,
+        model_seconds_per_case=seconds,
     )
 
 

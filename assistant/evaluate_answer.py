@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from .answer import answer
 from .conversation import Turn, standalone
 from .errors import RecordingMissingError, UserInputError
-from .evaluate import CaseCost, ScratchStores, parse_cases
+from .evaluate import CaseCost, ScratchStores, mean_cost, parse_cases
 from .llm import LLM
 from .settings import Settings
 
@@ -147,14 +147,15 @@ def run_answer_cases(
                                                 error=f"no recording ({exc.request_hash})"))
                     continue
                 cited = result.citations if result.answered else []
+                hits = [p.article_id in gold_ids for p in cited]
                 missing = [p[0] for p in case.facts if not (result.answered and fact_found(result.text, p))]
                 scored = AnswerResult(
                     id=case.id, question=case.question, standalone=result.standalone, answer=result.text,
                     answerable=case.answerable, answered=result.answered, facts=len(case.facts),
                     facts_found=len(case.facts) - len(missing), missing=missing, cited=len(cited),
-                    cited_gold=sum(p.article_id in gold_ids for p in cited),
+                    cited_gold=sum(hits),
                     invalid_passages=sum(stores.texts[p.article_id][p.start : p.end] != p.text for p in cited),
-                    source_found=any(p.article_id in gold_ids for p in cited) if gold_ids else None,
+                    source_found=any(hits) if gold_ids else None,
                     problems=result.problems,
                 )
                 scored.charge(llm.usage.since(before))
@@ -178,9 +179,8 @@ def compute_answer(results: list[AnswerResult]) -> AnswerMetrics:
     totals = Counter[str]()
     for r in scored:
         totals.update(facts=r.facts if r.answerable else 0, found=r.facts_found if r.answerable else 0,
-                      cited=r.cited, gold=r.cited_gold, invalid=r.invalid_passages, calls=r.calls,
-                      prompt=r.prompt_tokens, completion=r.completion_tokens)
-    n = len(scored) or 1
+                      cited=r.cited, gold=r.cited_gold, invalid=r.invalid_passages)
+    calls, prompt_tokens, completion_tokens, seconds = mean_cost(scored)
     return AnswerMetrics(
         cases=len(results),
         scored=len(scored),
@@ -193,8 +193,8 @@ def compute_answer(results: list[AnswerResult]) -> AnswerMetrics:
         citation_precision=_share(totals["gold"], totals["cited"]),
         passage_validity=1.0 - _share(totals["invalid"], totals["cited"], 0.0),
         flagged=_share(sum(bool(r.problems) for r in answered), len(answered), 0.0),
-        calls_per_case=totals["calls"] / n,
-        prompt_tokens_per_case=totals["prompt"] / n,
-        completion_tokens_per_case=totals["completion"] / n,
-        model_seconds_per_case=sum(r.seconds for r in scored) / n,
+        calls_per_case=calls,
+        prompt_tokens_per_case=prompt_tokens,
+        completion_tokens_per_case=completion_tokens,
+        model_seconds_per_case=seconds,
     )

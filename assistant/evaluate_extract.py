@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from .article import Article
 from .chunking import sentences
 from .errors import RecordingMissingError, UserInputError
-from .evaluate import CaseCost, parse_cases
+from .evaluate import CaseCost, mean_cost, parse_cases
 from .extract import Claim, extract
 from .llm import LLM
 from .loaders import load
@@ -155,12 +155,11 @@ def run_extract_cases(cases: list[ExtractCase], settings: Settings, root: Path) 
 
 def compute_extract(results: list[ExtractResult]) -> ExtractMetrics:
     scored = [r for r in results if not r.stale]
-    n = len(scored) or 1
     totals = Counter[str]()
     for r in scored:
         totals.update(gold=r.gold, predicted=r.predicted, matched_gold=r.matched_gold,
-                      matched_predicted=r.matched_predicted, invalid=r.invalid_spans, calls=r.calls,
-                      prompt=r.prompt_tokens, completion=r.completion_tokens)
+                      matched_predicted=r.matched_predicted, invalid=r.invalid_spans)
+    calls, prompt_tokens, completion_tokens, seconds = mean_cost(scored)
     recall = totals["matched_gold"] / totals["gold"] if totals["gold"] else 0.0
     precision = totals["matched_predicted"] / totals["predicted"] if totals["predicted"] else 0.0
     return ExtractMetrics(
@@ -173,8 +172,8 @@ def compute_extract(results: list[ExtractResult]) -> ExtractMetrics:
         claim_precision=precision,
         claim_f1=2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         span_validity=1.0 - totals["invalid"] / totals["predicted"] if totals["predicted"] else 1.0,
-        calls_per_article=totals["calls"] / n,
-        prompt_tokens_per_article=totals["prompt"] / n,
-        completion_tokens_per_article=totals["completion"] / n,
-        model_seconds_per_article=sum(r.seconds for r in scored) / n,
+        calls_per_article=calls,
+        prompt_tokens_per_article=prompt_tokens,
+        completion_tokens_per_article=completion_tokens,
+        model_seconds_per_article=seconds,
     )
