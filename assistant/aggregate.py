@@ -1,14 +1,24 @@
 """Cross-check source judgements into one verdict.
 
 Sources, not passages, are the voices: one outlet counts once however many of
-its articles agree. A stance counts only with a verified quote (the judge
-turns an unverifiable one into "irrelevant" before it gets here).
+its articles agree, with its strongest probability. Outlets that support and
+none that refute: supported; the reverse: refuted; at least one of each, each
+past its threshold: conflicting; none: not enough evidence. A stance counts
+only with a verified quote (the judge turns an unverifiable one into
+"irrelevant" before it gets here).
+
+With the classifier the confidence is calibrated: the raw probability of the
+verdict (the strongest outlet's; the weaker side's for a conflict; one minus
+the strongest stance anywhere for not enough evidence) goes through an
+isotonic map fitted on validation verdicts, so "0.8" means right about 80% of
+the time on data like the validation data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .stance import Calibration
 from .verdict import Label, SourceJudgement
 
 
@@ -25,10 +35,17 @@ def _side(judgements: Sequence[SourceJudgement], stance: str) -> dict[str, float
     return voices
 
 
-def aggregate(judgements: Sequence[SourceJudgement]) -> tuple[Label, float, str]:
-    """(label, confidence, one-line summary) from the sources' judgements."""
+def aggregate(
+    judgements: Sequence[SourceJudgement], calibration: Calibration | None = None
+) -> tuple[Label, float, str]:
+    """(label, confidence, one-line summary) from the sources' judgements.
+
+    Without ``calibration`` (the LLM judge) the confidence is the stated one, scaled by agreement.
+    """
     support = _side(judgements, "supports")
     refute = _side(judgements, "refutes")
+    if calibration is not None:
+        return _calibrated(judgements, support, refute, calibration)
     if not support and not refute:
         read = len(judgements)
         if read == 0:
@@ -48,3 +65,24 @@ def aggregate(judgements: Sequence[SourceJudgement]) -> tuple[Label, float, str]
 
 def _mean(voices: dict[str, float]) -> float:
     return sum(voices.values()) / len(voices)
+
+
+def _calibrated(
+    judgements: Sequence[SourceJudgement], support: dict[str, float], refute: dict[str, float],
+    calibration: Calibration,
+) -> tuple[Label, float, str]:
+    label: Label
+    if support and refute:
+        label, raw = "conflicting", min(max(support.values()), max(refute.values()))
+        summary = f"{len(support)} outlet(s) support and {len(refute)} refute the claim."
+    elif support or refute:
+        side = support or refute
+        label, raw = ("supported" if support else "refuted"), max(side.values())
+        verb = "support" if support else "refute"
+        summary = f"{len(side)} independent outlet(s) {verb} the claim; none disagrees."
+    else:
+        strongest = max((max(j.scores.supported, j.scores.refuted) for j in judgements if j.scores), default=0.0)
+        label, raw = "not_enough_evidence", 1.0 - strongest
+        summary = (f"{len(judgements)} source(s) read; none decides the claim." if judgements
+                   else "No passage in the corpus is close enough to the claim.")
+    return label, round(calibration.confidence(raw), 3), summary

@@ -30,6 +30,7 @@ ingested into one scratch store and each claim is verified by retrieval, as
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import re
@@ -38,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel
@@ -243,6 +245,30 @@ def read_dataset(name: str, path: Path) -> list[BenchItem]:
         raise UserInputError(f"{file}: not in the {name} format ({type(exc).__name__}: {exc})") from None
 
 
+Split = Literal["validation", "test", "all"]
+
+
+def split_items(name: str, path: Path, items: list[BenchItem], split: Split) -> list[BenchItem]:
+    """The declared validation or test side of a dataset (``evals/README.md`` lists them).
+
+    FEVER-Symmetric has its own files: dev is validation, test is test. Climate-FEVER has no split: claims whose
+    id hashes below one half are validation. Factcheck-Bench and SciFact are too small to halve and are test
+    data whole. Tuning (thresholds, calibration) reads validation only.
+    """
+    if split == "all":
+        return items
+    if name == "fever-symmetric":
+        side: Split = "validation" if "dev" in path.name else "test"
+        return items if side == split else []
+    if name == "climate-fever":
+        def side_of(item: BenchItem) -> Split:
+            digest = hashlib.sha256(item.id.encode("utf-8")).digest()
+            return "validation" if digest[0] < 128 else "test"
+
+        return [item for item in items if side_of(item) == split]
+    return items if split == "test" else []
+
+
 def sample(items: list[BenchItem], limit: int, seed: int) -> list[BenchItem]:
     """A fixed sample balanced over labels: each label's items shuffled with ``seed``, then taken in turn.
 
@@ -287,6 +313,11 @@ def source_articles(item: BenchItem) -> list[tuple[Article, list[Span], list[Spa
     return built
 
 
+def grounded_evidence(built: list[tuple[Article, list[Span], list[Span]]]) -> list[Evidence]:
+    """Every sentence of every source of an item, as the evidence judged in grounded mode."""
+    return [Evidence(article, spans, 1.0 / (1 + rank)) for rank, (article, spans, _) in enumerate(built)]
+
+
 def _gold(built: list[tuple[Article, list[Span], list[Span]]]) -> list[tuple[str, int, int]]:
     return [(article.id, s.start, s.end) for article, _, gold in built for s in gold]
 
@@ -299,7 +330,7 @@ def run_grounded(items: list[BenchItem], settings: Settings, llm: LLM | None = N
         for item in items:
             built = source_articles(item)
             texts = {article.id: article.text for article, _, _ in built}
-            evidence = [Evidence(article, spans, 1.0 / (1 + rank)) for rank, (article, spans, _) in enumerate(built)]
+            evidence = grounded_evidence(built)
             try:
                 verdict = verify_evidence(item.claim, evidence, llm, settings)
             except RecordingMissingError as exc:

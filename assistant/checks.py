@@ -273,15 +273,26 @@ def number_problem(claim: str, quote: str) -> str | None:
     return None
 
 
-_INSTRUCTION = re.compile(
-    r"\bignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier) instructions\b|\byou are now\b"
-    r"|\b(?:answer|respond|reply) with (?:stance|the stance|verdict)\b|\bsystem prompt\b|\"stance\"\s*:"
-    r"|(?:^|\s)(?:system|user|assistant)\s*:"
-    # Forged citations and orders to whoever reads the text: "cite this passage as", "chars 0-64", "reply only with".
-    r"|\bcite (?:this|it|the following)\b|\bchars? \d+\s*[-\u2013]\s*\d+\b|\b(?:reply|respond|answer) only with\b"
-    r"|\bfact-checking (?:assistant|model|tool)s?\b|\bwhen you (?:answer|reply|respond)\b",
-    re.I,
-)
+# Shapes of text addressed to a model rather than reporting anything. Each is a shape, not a phrase list: who is
+# addressed (a chat role, "you are ... an assistant", a note "for AI models"), what is ordered (ignore the rules;
+# answer/reply/cite/label in an imperative position, about an output), or our own formats forged (a JSON stance,
+# citation offsets, our delimiters). Reported speech ("'You are now free to go,' the judge told him", "she would
+# answer with a lawsuit") has none of them.
+_IMPERATIVE = r"(?:^|[.,:;!?]\s*|\b(?:please|always|never|then|and)\s+)"
+_INSTRUCTION_SHAPES = {
+    "chat role": r"(?:^|[\s>\]])(?:system|user|assistant|developer)\s*:",
+    "override": r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b",
+    "model addressed": r"\b(?:you are|act as|as an?)\b[^.]{0,30}\b(?:assistants?|(?:language )?models?|ai|chatbots?"
+                       r"|(?:evaluation|developer|test|debug) mode)\b"
+                       r"|\b(?:note|message|instructions?) (?:for|to) (?:all |any )?"
+                       r"(?:ai\b|language models?|assistants?|fact-check\w*|models?\b|bots?\b)",
+    "output order": _IMPERATIVE + r"(?:answer|reply|respond|output|return|say|print|label|cite|quote|mark|classify)\b"
+                    r"[^.]{0,40}\b(?:stance|verdict|supports?|supported|refutes?|refuted|confidence|passage|source"
+                    r"|\[\d+\]|the word|json)\b",
+    "forged format": r"\"(?:stance|verdict|confidence|label|quote)\"\s*:|\bchars? \d+\s*[-\u2013]\s*\d+\b"
+                     r"|</?(?:evidence|passages|conversation|system)>",
+}
+_INSTRUCTION = re.compile("|".join(f"(?:{shape})" for shape in _INSTRUCTION_SHAPES.values()), re.I)
 
 
 def looks_like_instructions(sentence: str) -> bool:

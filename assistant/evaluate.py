@@ -133,6 +133,10 @@ class Metrics(BaseModel):
     accuracy: float
     macro_f1: float
     balanced_accuracy: float
+    #: Supported against everything else, the mean of the two recalls (the LLM-AggreFact convention).
+    binary_balanced_accuracy: float = 0.0
+    #: A 95% bootstrap interval of the binary balanced accuracy (2,000 resamples, seed 0).
+    binary_interval: tuple[float, float] = (0.0, 0.0)
     per_label: dict[str, LabelScores]
     confusion: dict[str, dict[str, int]]
     #: A 95% bootstrap interval of the accuracy (2,000 resamples of the scored cases, seed 0).
@@ -326,6 +330,23 @@ def bootstrap_interval(hits: list[bool], resamples: int = 2000, seed: int = 0) -
     return (means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1])
 
 
+def binary_balanced_accuracy(pairs: Sequence[tuple[bool, bool]]) -> float:
+    """Mean of the recall of "supported" and of "not supported", from (gold supported, predicted supported)."""
+    positives = [p for g, p in pairs if g]
+    negatives = [not p for g, p in pairs if not g]
+    recalls = [sum(side) / len(side) for side in (positives, negatives) if side]
+    return sum(recalls) / len(recalls) if recalls else 0.0
+
+
+def binary_interval(pairs: list[tuple[bool, bool]], resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of the binary balanced accuracy over resamples of the cases."""
+    if not pairs:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    values = sorted(binary_balanced_accuracy(rng.choices(pairs, k=len(pairs))) for _ in range(resamples))
+    return (values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1])
+
+
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
     """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
     if not pairs:
@@ -355,6 +376,7 @@ def compute(results: list[CaseResult]) -> Metrics:
     with_gold = [r for r in scored if r.evidence_found is not None]
     calls, prompt_tokens, completion_tokens, seconds = mean_cost(scored)
     pairs = [(r.confidence, r.correct) for r in scored]
+    binary = [(r.gold == "supported", r.predicted == "supported") for r in scored]
     return Metrics(
         cases=len(results),
         scored=len(scored),
@@ -363,6 +385,8 @@ def compute(results: list[CaseResult]) -> Metrics:
         accuracy_interval=bootstrap_interval([r.correct for r in scored]),
         macro_f1=sum(s.f1 for s in present) / (len(present) or 1),
         balanced_accuracy=sum(s.recall for s in present) / (len(present) or 1),
+        binary_balanced_accuracy=binary_balanced_accuracy(binary),
+        binary_interval=binary_interval(binary),
         per_label=per_label,
         confusion=confusion,
         ece=expected_calibration_error(pairs),

@@ -18,6 +18,7 @@ EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 RecordMode = Literal["live", "record", "replay"]
 StructuredMode = Literal["json_schema", "tools", "json"]
+JudgeName = Literal["classifier", "llm"]
 
 
 def _default_threads() -> int:
@@ -84,6 +85,10 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(default=600, ge=100, description="Target size of a chunk, in characters.")
     max_file_mb: int = Field(
         default=20, ge=1, description="Largest input file read, in MB; a larger one is refused before it is read."
+    )
+    judge: JudgeName = Field(
+        default="classifier",
+        description="Who judges each source's stance: classifier (the bundled trained model, no LLM call) or llm.",
     )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."

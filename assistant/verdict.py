@@ -25,6 +25,14 @@ class Citation(BaseModel):
     end: int
 
 
+class StanceScores(BaseModel):
+    """The classifier's calibrated probabilities for the window it judged by."""
+
+    supported: float
+    refuted: float
+    neither: float
+
+
 class SourceJudgement(BaseModel):
     """One article's stance toward the claim, as judged and then checked."""
 
@@ -36,6 +44,8 @@ class SourceJudgement(BaseModel):
     comparison: str
     citation: Citation | None = None
     note: str = ""
+    #: Set by the classifier judge; the LLM judge states a confidence instead.
+    scores: StanceScores | None = None
 
 
 class Verdict(BaseModel):

@@ -7,15 +7,19 @@ import time
 import unicodedata
 
 from .aggregate import aggregate
+from .classifier_judge import classify
 from .errors import UserInputError
 from .judge import judge
 from .llm import LLM
 from .retrieval import Evidence, retrieve
 from .settings import Settings
+from .stance import get_stance_model
 from .store import Store
 from .verdict import Verdict
 
 MAX_CLAIM_CHARS = 2000
+# The classifier reads windows around more sentences per source than the LLM is given: it costs milliseconds.
+CLASSIFIER_SENTENCES = 6
 # Scripts written without spaces between words: one "word" of four such characters can already be a claim.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -60,27 +64,38 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
     """Judge ``claim`` against the stored corpus; one model call per source read."""
     started = time.perf_counter()
     text = clean_claim(claim)
-    evidence = retrieve(store, text, settings.sources, settings.sentences, exclude=exclude)
+    per_source = max(settings.sentences, CLASSIFIER_SENTENCES) if settings.judge == "classifier" else settings.sentences
+    evidence = retrieve(store, text, settings.sources, per_source, exclude=exclude)
     return verify_evidence(text, evidence, llm, settings, started)
 
 
 def verify_evidence(
     claim: str, evidence: list[Evidence], llm: LLM, settings: Settings, started: float | None = None
 ) -> Verdict:
-    """Judge ``claim`` against evidence already chosen (retrieved, or given by a benchmark); one call per source."""
+    """Judge ``claim`` against evidence already chosen (retrieved, or given by a benchmark).
+
+    The classifier judge makes no model call; the LLM judge makes one per source.
+    """
     started = time.perf_counter() if started is None else started
     text = clean_claim(claim)
     # Counted per thread, so claims verified side by side each get their own usage.
     with llm.measure() as usage:
-        judgements = [judge(llm, text, item) for item in evidence]
-    label, confidence, summary = aggregate(judgements)
+        if settings.judge == "classifier":
+            stance_model = get_stance_model(settings.embed_threads)
+            judgements = classify(stance_model, text, evidence)
+            calibration = stance_model.calibration
+        else:
+            judgements = [judge(llm, text, item) for item in evidence]
+            calibration = None
+    label, confidence, summary = aggregate(judgements, calibration)
+    judged_by = "stance classifier (bundled)" if calibration else f"{settings.model} ({llm.endpoint})"
     return Verdict(
         claim=text,
         label=label,
         confidence=confidence,
         summary=summary,
         judgements=judgements,
-        model=f"{settings.model} ({llm.endpoint})",
+        model=judged_by,
         usage=usage,
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -1,4 +1,4 @@
-"""Retrieval latency at 1k, 10k and 100k chunks: p50/p95 of one claim's full retrieval, on this machine.
+"""Retrieval and verification latency at 1k, 10k and 100k chunks: p50/p95 per claim, on this machine.
 
     python bench/retrieval.py                        # 1k, 10k, 100k chunks (about 10 minutes on 2 cores)
     python bench/retrieval.py --sizes 1000,10000     # smaller
@@ -17,6 +17,10 @@ BM25 build the first query after an ingest pays, and p50/p95 over many
 queries of ``retrieve()``: embedding the claim, the dense query, BM25, fusion,
 reading the articles and picking their sentences. The queries are the
 labelled claims of evals/ plus templated claims.
+
+It also times ``verify()`` with the default classifier judge (retrieval,
+every window scored, aggregation: the whole verdict, 0 LLM calls) per claim,
+and a whole ``factdesk verify --json`` process, start-up included, at each size.
 """
 
 from __future__ import annotations
@@ -183,12 +187,15 @@ def main() -> None:
         os.environ["FACTDESK_HOME"] = home
         from assistant.chunking import CHUNKER_VERSION
         from assistant.embedding import get_embedder
+        from assistant.llm import LLM
         from assistant.retrieval import retrieve
         from assistant.settings import Settings
         from assistant.store import Store, quiet_chroma
+        from assistant.verify import verify
 
         quiet_chroma()
         settings = Settings()
+        llm = LLM(settings.model_copy(update={"record_mode": "replay"}))
         chunker = f"{CHUNKER_VERSION}:{settings.chunk_chars}"
         rng = random.Random(args.seed)
         embedder = get_embedder(settings.embed_threads)
@@ -221,7 +228,7 @@ def main() -> None:
             )
             cold = json.loads(spawned.stdout.strip().splitlines()[-1])
 
-            full, dense, lexical, excluded = [], [], [], []
+            full, dense, lexical, excluded, verdicts = [], [], [], [], []
             some_article = store.table.complete_ids()[0]
             for claim in claims:
                 t = time.perf_counter()
@@ -237,19 +244,31 @@ def main() -> None:
                 t = time.perf_counter()
                 retrieve(store, claim, settings.sources, settings.sentences, exclude=some_article)
                 excluded.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                verdict = verify(claim, store, llm, settings)
+                verdicts.append(time.perf_counter() - t)
+                assert verdict.usage.calls == 0
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant", "verify", "--json", claims[0]], capture_output=True,
+                           check=True, cwd=ROOT, env=os.environ | {"FACTDESK_HOME": home})
+            process = time.perf_counter() - t
             row = {
                 "chunks": store.collection.count(), "insert_s": insert, "bm25_build_s": build,
                 "new_process_open_s": cold["open"], "new_process_first_query_s": cold["first"],
                 "p50_ms": 1000 * percentile(full, 50), "p95_ms": 1000 * percentile(full, 95),
                 "dense_p50_ms": 1000 * percentile(dense, 50), "bm25_p50_ms": 1000 * percentile(lexical, 50),
                 "exclude_p50_ms": 1000 * percentile(excluded, 50), "exclude_p95_ms": 1000 * percentile(excluded, 95),
+                "verify_p50_ms": 1000 * percentile(verdicts, 50), "verify_p95_ms": 1000 * percentile(verdicts, 95),
+                "verify_process_s": process,
             }
             rows.append(row)
             print(f"{row['chunks']:>7} chunks: inserted in {insert:.1f} s; BM25 build {build:.2f} s; new process: "
                   f"open {cold['open']:.2f} s, first query {cold['first']:.2f} s; retrieve() p50 "
                   f"{row['p50_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms (dense {row['dense_p50_ms']:.1f} ms, "
                   f"BM25 {row['bm25_p50_ms']:.1f} ms; one article excluded p50 {row['exclude_p50_ms']:.0f} ms, "
-                  f"p95 {row['exclude_p95_ms']:.0f} ms)", flush=True)
+                  f"p95 {row['exclude_p95_ms']:.0f} ms); verify() p50 {row['verify_p50_ms']:.0f} ms, p95 "
+                  f"{row['verify_p95_ms']:.0f} ms; a whole `factdesk verify --json` process {process:.1f} s",
+                  flush=True)
         if len(rows) > 1:
             first, last = rows[0], rows[-1]
             print(f"ratio {last['chunks']}/{first['chunks']} chunks: p50 x{last['p50_ms'] / first['p50_ms']:.2f}, "

@@ -7,7 +7,7 @@ python3 -m venv .venv
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
 python -m pip install -q -e '.[test]'
-ruff check assistant tests bench
+ruff check assistant tests bench training
 mypy assistant
 factdesk eval --check
 python -m pytest -q

@@ -1,0 +1,72 @@
+"""The shipped stance model: checked before it is loaded, deterministic, and right on plain cases.
+
+The sentences are fictional (invented places and people) and written for
+these tests; no benchmark or training item appears here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import ConfigError
+from assistant.stance import MODEL_DIR, StanceModel, get_stance_model, load_calibration
+
+CLAIM = "The Dornfeld bridge reopened to traffic in March."
+
+
+def test_a_model_file_that_does_not_match_its_checksum_is_refused_before_it_is_loaded(tmp_path: Path) -> None:
+    shutil.copyfile(MODEL_DIR / "model.json", tmp_path / "model.json")
+    data = bytearray((MODEL_DIR / "stance-int8.onnx").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (tmp_path / "stance-int8.onnx").write_bytes(bytes(data))
+    with pytest.raises(ConfigError, match="sha256"):
+        StanceModel(folder=tmp_path)
+
+
+def test_missing_or_unreadable_metadata_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"model\.json"):
+        load_calibration(tmp_path)
+    (tmp_path / "model.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="unreadable"):
+        load_calibration(tmp_path)
+
+
+def test_the_shipped_calibration_is_a_probability_map() -> None:
+    calibration = load_calibration()
+    meta = json.loads((MODEL_DIR / "model.json").read_text())
+    assert meta["labels"] == ["supported", "refuted", "not_enough_evidence"]
+    assert 0 < calibration.support_threshold < 1 and 0 < calibration.refute_threshold < 1
+    ys = [y for _, y in calibration.confidence_curve]
+    assert ys == sorted(ys), "the isotonic map never decreases"
+    assert all(0 <= y <= 1 for y in ys)
+
+
+def test_probabilities_sum_to_one_and_do_not_depend_on_the_batch() -> None:
+    model = get_stance_model()
+    pairs = [(CLAIM, "The Dornfeld bridge reopened to traffic on 3 March after two years of repairs.")]
+    alone = model.probabilities(pairs)
+    filler = [(CLAIM, "A long unrelated sentence about the harvest festival in Upper Welling " * 5)] * 20
+    batched = model.probabilities(filler + pairs)[-1:]
+    assert np.allclose(alone.sum(axis=1), 1.0, atol=1e-5)
+    assert np.allclose(alone, batched, atol=1e-4)
+
+
+def test_plain_support_contradiction_and_unrelated_text_are_told_apart() -> None:
+    model = get_stance_model()
+    probs = model.probabilities([
+        (CLAIM, "Traffic returned to the Dornfeld bridge in March, when it reopened after repairs."),
+        (CLAIM, "The Dornfeld bridge remained closed to traffic throughout March and April."),
+        (CLAIM, "The Upper Welling choir performed at the harvest festival on Sunday."),
+    ])
+    assert probs[0].argmax() == 0, probs[0]
+    assert probs[1, 0] < 0.5 and probs[1, 1] > probs[1, 0], probs[1]
+    assert probs[2].argmax() == 2, probs[2]
+
+
+def test_an_empty_batch_costs_nothing() -> None:
+    assert get_stance_model().probabilities([]).shape == (0, 3)
