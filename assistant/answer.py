@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
+from .answer_check import SentenceCheck, check_answer
 from .checks import numbers
 from .llm import LLM, Usage
 from .prompts import as_data, prompt
@@ -69,6 +70,8 @@ class Answer(BaseModel):
     cited: list[int]
     answered: bool
     problems: list[str]
+    #: Each factual sentence of the answer checked against the whole corpus (supported / disputed / unsupported).
+    checks: list[SentenceCheck] = []
     model: str
     usage: Usage
     seconds: float
@@ -161,8 +164,10 @@ def answer(
         text = "".join(pieces).strip()
     answered = not abstains(text)
     cited, problems = review(text, found) if answered else ([], [])
+    # Always by the classifier: the check is deterministic, costs no model call and never needs a recording.
+    checks = check_answer(text, store, llm, settings.model_copy(update={"judge": "classifier"})) if answered else []
     return Answer(
         question=question, standalone=query, text=text or NOT_IN_SOURCES, passages=found, cited=cited,
-        answered=answered, problems=problems, model=f"{settings.model} ({llm.endpoint})",
+        answered=answered, problems=problems, checks=checks, model=f"{settings.model} ({llm.endpoint})",
         usage=llm.usage.since(before), seconds=round(time.perf_counter() - started, 3),
     )

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from . import __version__
 from .answer import answer as run_answer
 from .batch import ClaimLine, in_order, read_claims
-from .benchmarks import DATASETS
+from .benchmarks import DATASETS, Split
 from .chat import ChatSession
 from .chat import run as run_chat
 from .check import check as run_check
@@ -395,6 +395,9 @@ def evaluate(
     path: Annotated[Path | None, typer.Option("--path", help="The dataset's file or folder.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Dataset items to sample.")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the dataset sample.")] = 0,
+    split: Annotated[
+        str, typer.Option("--split", help="The dataset's declared side (evals/README.md): validation, test or all.")
+    ] = "all",
     mode: Annotated[
         str, typer.Option("--mode", help="grounded: judge the dataset's evidence; open: ingest it and retrieve.")
     ] = "grounded",
@@ -409,6 +412,8 @@ def evaluate(
             raise UserInputError(f"--mode must be grounded or open, not {mode!r}")
         if check_thresholds:
             raise UserInputError("--check applies to the case suites, not to --dataset")
+        if split not in ("validation", "test", "all"):
+            raise UserInputError(f"--split must be validation, test or all, not {split!r}")
         folder = recordings or settings.recordings_dir
         if (Path.cwd() / EVALS).is_dir() and folder.resolve().is_relative_to(Path.cwd().resolve()):
             raise UserInputError(f"{folder}: recordings of a public dataset stay outside the repository; "
@@ -420,7 +425,8 @@ def evaluate(
     quiet_chroma()
     if dataset is not None:
         assert path is not None
-        run = run_benchmark(dataset, path, limit, seed, "open" if mode == "open" else "grounded", settings)
+        side: Split = "validation" if split == "validation" else "test" if split == "test" else "all"
+        run = run_benchmark(dataset, path, limit, seed, "open" if mode == "open" else "grounded", settings, side)
     else:
         run = run_case_files(cases or [EVALS / "cases"], settings, Path.cwd())
     if as_json:

@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .benchmarks import DATASETS, read_dataset, run_grounded, run_open, sample
+from .benchmarks import DATASETS, Split, read_dataset, run_grounded, run_open, sample, split_items
+from .errors import UserInputError
 from .evaluate import CaseResult, Metrics, case_files, compute, load_cases, run_cases
 from .evaluate_answer import AnswerMetrics, AnswerResult, compute_answer, load_answer_cases, run_answer_cases
 from .evaluate_extract import ExtractMetrics, ExtractResult, compute_extract, load_extract_cases, run_extract_cases
@@ -78,9 +79,13 @@ def run_case_files(paths: list[Path], settings: Settings, root: Path) -> EvalRun
     return run
 
 
-def run_benchmark(name: str, path: Path, limit: int, seed: int, mode: BenchMode, settings: Settings) -> EvalRun:
-    """A fixed, label-balanced sample of a public dataset, verified in ``mode``."""
-    items = read_dataset(name, path)
+def run_benchmark(
+    name: str, path: Path, limit: int, seed: int, mode: BenchMode, settings: Settings, split: Split = "all"
+) -> EvalRun:
+    """A fixed, label-balanced sample of a public dataset's declared side, verified in ``mode``."""
+    items = split_items(name, path, read_dataset(name, path), split)
+    if not items:
+        raise UserInputError(f"{path} has no {split} side for {name} (evals/README.md lists the splits)")
     chosen = sample(items, limit, seed)
     counts = Counter(item.original for item in chosen)
     results = run_grounded(chosen, settings) if mode == "grounded" else run_open(chosen, settings)
@@ -88,7 +93,7 @@ def run_benchmark(name: str, path: Path, limit: int, seed: int, mode: BenchMode,
         title=f"{name} ({mode})",
         about=[
             f"dataset: {DATASETS[name].about}, read from {path}",
-            f"sample: {len(chosen)} of {len(items)} items, balanced over labels, seed {seed} "
+            f"sample: {len(chosen)} of {len(items)} items ({split} side), balanced over labels, seed {seed} "
             f"({', '.join(f'{label} {n}' for label, n in sorted(counts.items()))})",
             f"mode: {mode}; model: {settings.model}",
         ],

@@ -98,10 +98,30 @@ def show_answer(console: Console, answer: Answer, streamed: bool = False) -> Non
         console.print(answer.text, markup=False, highlight=False)
     for problem in answer.problems:
         console.print(f"[yellow]! {escape(problem)}[/]")
+    show_answer_checks(console, answer)
     if answer.citations:
         console.print("[dim]Sources:[/]")
         for passage in answer.citations:
             _passage(console, passage)
+
+
+def show_answer_checks(console: Console, answer: Answer) -> None:
+    """What the corpus says of each answer sentence: disagreements in full, with the other outlet's own words."""
+    if not answer.checks:
+        return
+    counts = {s: sum(c.status == s for c in answer.checks) for s in ("supported", "disputed", "unsupported")}
+    console.print(f"[dim]Checked against the corpus: {counts['supported']} supported, {counts['disputed']} disputed, "
+                  f"{counts['unsupported']} unsupported sentence(s).[/]")
+    for check in answer.checks:
+        if check.status == "disputed":
+            console.print(f"[bold yellow]Sources disagree[/] with “{escape(check.sentence)}”:")
+            for citation in check.disputing + check.supporting:
+                side = "disputes" if citation in check.disputing else "supports"
+                console.print(f"  {side}: [bold]{escape(citation.outlet or 'unknown outlet')}[/], "
+                              f"“{escape(citation.title)}” ({citation.published or 'undated'})")
+                console.print(f"    “{escape(citation.quote)}”  [dim]chars {citation.start}-{citation.end}[/]")
+        elif check.status == "unsupported":
+            console.print(f"[yellow]! no source supports “{escape(check.sentence)}”[/]")
 
 
 def show_passages(console: Console, answer: Answer) -> None:

@@ -33,6 +33,7 @@ CONFIGS: dict[str, frozenset[str]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--benchmarks", type=Path, default=ROOT.parent / "shared" / "benchmarks")
+    parser.add_argument("--splits", nargs="*", default=["validation", "test"])
     args = parser.parse_args()
 
     from assistant.aggregate import aggregate
@@ -43,7 +44,7 @@ def main() -> None:
 
     model = CachedStanceModel(2)
     print(f"{'split':<11}{'dataset':<17}{'n':>5}" + "".join(f"{c:>12}" for c in CONFIGS))
-    for split in ("validation", "test"):
+    for split in args.splits:
         for name, sides in SETS.items():
             if split not in sides:
                 continue

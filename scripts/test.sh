@@ -9,5 +9,9 @@ python -m pip install -q --upgrade pip
 python -m pip install -q -e '.[test]'
 ruff check assistant tests bench training
 mypy assistant
-factdesk eval --check
+# The verify floors in evals/thresholds.json were measured on the LLM judge (replayed); they gate it. The default
+# classifier judge runs over the same cases right after, deterministic and without recordings, and is reported.
+FACTDESK_JUDGE=llm factdesk eval --check
+factdesk eval --cases evals/cases/verify_corpus.jsonl --cases evals/cases/verify_saltmere.jsonl \
+  --cases evals/cases/verify_brenholt.jsonl --cases evals/cases/verify_quillon.jsonl
 python -m pytest -q

@@ -14,6 +14,7 @@ from assistant.benchmarks import (
     run_grounded,
     sample,
     source_articles,
+    split_items,
 )
 from assistant.errors import UserInputError
 from assistant.evaluate import compute
@@ -133,6 +134,19 @@ def test_the_sample_is_balanced_over_labels_and_fixed_by_its_seed() -> None:
     assert len(sample(items, 100, seed=0)) == 13
 
 
+def test_declared_splits_never_overlap_and_small_sets_are_test_data_whole() -> None:
+    items = [item(n, "supported") for n in range(200)]
+    validation = split_items("climate-fever", Path("climate-fever.jsonl"), items, "validation")
+    test = split_items("climate-fever", Path("climate-fever.jsonl"), items, "test")
+    assert {i.id for i in validation}.isdisjoint({i.id for i in test})
+    assert len(validation) + len(test) == 200 and 70 < len(validation) < 130
+    assert split_items("fever-symmetric", Path("fever_symmetric_dev.jsonl"), items, "validation") == items
+    assert split_items("fever-symmetric", Path("fever_symmetric_dev.jsonl"), items, "test") == []
+    assert split_items("fever-symmetric", Path("fever_symmetric_test.jsonl"), items, "test") == items
+    assert split_items("factcheck-gpt", Path("f.jsonl"), items, "validation") == []
+    assert split_items("scifact", Path("dev.tsv"), items, "test") == items
+
+
 def test_each_source_becomes_one_article_with_its_gold_passages_located() -> None:
     bench = BenchItem(id="1", claim="c", label="supported", original="S", evidence=[
         Passage(text="First Tolvar sentence.", source="Tolvar", outlet="Wikipedia", gold=False),
@@ -159,7 +173,7 @@ def test_grounded_mode_judges_each_source_and_aggregates_with_gold_citations(tmp
                                         outlet="Glacier Watch", gold=True)])
     endpoint = Scripted(judged("Mount Tolvar's glaciers grew in 2019, surveys showed.", "supports"),
                         judged("Mount Tolvar's glaciers shrank in 2019, surveys showed.", "refutes"))
-    config = settings(tmp_path, "live")
+    config = settings(tmp_path, "live").model_copy(update={"judge": "llm"})
     results = run_grounded([bench], config, LLM(config, inner=endpoint))
     assert len(endpoint.bodies) == 2  # one call per source, no retrieval
     r = results[0]

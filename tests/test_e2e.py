@@ -1,4 +1,5 @@
-"""Ingest the bundled corpus and verify claims end to end, replaying the embedded model's recorded answers."""
+"""Ingest the bundled corpus and verify claims end to end: with the default stance classifier (no model call),
+and with the LLM judge, replaying the embedded model's recorded answers."""
 
 import json
 from pathlib import Path
@@ -14,6 +15,9 @@ from tests.conftest import CORPUS, RECORDING, run_cli
 HEADLINE = "The United States has transferred 7,000 ISIS detainees to Iraq."
 
 
+SEED_FACT = "The United States has transferred 150 detained ISIS fighters from Hasakah, Syria, to Iraq."
+
+
 @pytest.fixture
 def store(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Store:
     code, _, _ = run_cli(["ingest", str(CORPUS)], capsys)
@@ -21,7 +25,54 @@ def store(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Store:
     return Store(Settings())
 
 
-def test_the_headline_claim_is_refuted_by_several_sources(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def llm_judge(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTDESK_JUDGE", "llm")
+
+
+def test_the_classifier_judges_with_verbatim_citations_and_no_model_call(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["verify", HEADLINE, "--json"], capsys)
+    assert code == 0, err
+    verdict = json.loads(out)
+    assert verdict["label"] in ("refuted", "conflicting")
+    assert any(j["stance"] == "refutes" and "150" in j["citation"]["quote"] for j in verdict["judgements"]
+               if j["citation"])
+    assert verdict["model"] == "stance classifier (bundled)"
+    assert verdict["usage"]["calls"] == 0
+    assert verdict["citations"]
+    for citation in verdict["citations"]:
+        article = store.article(citation["article_id"])
+        assert article.text[citation["start"] : citation["end"]] == citation["quote"]
+    for judgement in verdict["judgements"]:
+        scores = judgement["scores"]
+        assert abs(scores["supported"] + scores["refuted"] + scores["neither"] - 1) < 1e-3 or not judgement["citation"]
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: 'up to 7,000 may be transferred' reads as support of '7,000 were "
+                   "transferred' (and as a refutation of 150), so both come back conflicting; the plan check that "
+                   "would catch it lost on validation data (README, The checks)")
+def test_the_headline_is_refuted_and_the_seed_fact_supported(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    labels = [json.loads(run_cli(["verify", claim, "--json"], capsys)[1])["label"] for claim in (HEADLINE, SEED_FACT)]
+    assert labels == ["refuted", "supported"]
+
+
+def test_the_seed_articles_headline_fact_is_supported_by_the_outlets_that_state_it(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["verify", SEED_FACT, "--json"], capsys)
+    assert code == 0, err
+    verdict = json.loads(out)
+    assert verdict["label"] in ("supported", "conflicting")
+    supporting = [j["citation"] for j in verdict["judgements"] if j["stance"] == "supports"]
+    assert any("150" in c["quote"] for c in supporting)
+    assert len({c["outlet"] for c in supporting}) >= 2
+
+
+def test_the_headline_claim_is_refuted_by_several_sources_with_the_llm_judge(
+    store: Store, llm_judge: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_cli(["verify", HEADLINE, "--json"], capsys)
     assert code == 0, err
     verdict = json.loads(out)
@@ -39,7 +90,9 @@ def test_the_headline_claim_is_refuted_by_several_sources(store: Store, capsys: 
     assert verdict["usage"]["prompt_tokens"] > 0
 
 
-def test_the_terminal_view_shows_verdict_quotes_and_sources(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_terminal_view_shows_verdict_quotes_and_sources(
+    store: Store, llm_judge: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_cli(["verify", HEADLINE], capsys)
     assert code == 0
     assert "REFUTED" in out
@@ -54,7 +107,7 @@ def test_the_terminal_view_shows_verdict_quotes_and_sources(store: Store, capsys
         "The first ISIS detainees were moved to Iraq from a detention facility in Hasakah.",
     ],
 )
-def test_every_citation_is_verbatim_and_sources_are_distinct(store: Store, claim: str) -> None:
+def test_every_citation_is_verbatim_and_sources_are_distinct(store: Store, llm_judge: None, claim: str) -> None:
     settings = Settings()
     verdict = verify(claim, store, LLM(settings), settings)
     assert len({j.article_id for j in verdict.judgements}) == len(verdict.judgements) >= 2

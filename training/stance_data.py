@@ -215,7 +215,72 @@ def windows(pairs: list[Pair], rng: random.Random, per_source: dict[str, int]) -
     return made
 
 
-def build(root: Path, benchmarks: Path, seed: int = 0) -> tuple[list[Pair], list[Pair], dict[str, object]]:
+_CLAIM_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w]|[.,]\d)")
+_AUXILIARY = re.compile(r"(?<!must )(?<!should )(?<!could )(?<!might )\b(is|was|are|were|will)\b(?! not\b|n't)")
+# "more than 300" stays true for 313: a bound is not edited.
+_BOUND = re.compile(r"(more|less|fewer|greater|higher|lower) than|over|under|at least|at most|nearly|about|around"
+                    r"|up to|almost|approximately|roughly|some|exceed\w*|top\w*|below|above", re.I)
+
+
+def _states(evidence: str, number: str) -> bool:
+    return re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)", evidence) is not None
+
+
+def _editable(claim: str, match: re.Match[str]) -> bool:
+    """A count of at least 10 or a year, given as a value, not as a bound ("more than 300")."""
+    value = float(match.group(1).replace(",", ""))
+    before = claim[max(0, match.start(1) - 16) : match.start(1)]
+    return value >= 10 and _BOUND.search(before) is None
+
+
+def _other_number(text: str, rng: random.Random) -> str:
+    """A different value of the same shape: a year moves by 1-6, a count or amount by 15-60% (never equal)."""
+    value = float(text.replace(",", ""))
+    if "." not in text and 1800 <= value <= 2100:
+        return str(int(value) + rng.choice([-6, -4, -3, -2, -1, 1, 2, 3, 5]))
+    factor = rng.choice([0.4, 0.55, 0.7, 0.85, 1.15, 1.3, 1.5, 1.6])
+    new = value * factor
+    if "." in text:
+        shown = f"{new:.{len(text.split('.')[1])}f}"
+    else:
+        new = max(1, round(new)) if round(new) != value else int(value) + 1
+        shown = f"{int(new):,}" if "," in text else str(int(new))
+    return shown if shown != text else str(int(value) + 2)
+
+
+def contrasts(pairs: list[Pair], rng: random.Random, count: int) -> list[Pair]:
+    """Refuted pairs made from supported ones by one minimal edit of the claim, the contradiction news claims meet.
+
+    - the claim's number that the evidence states, changed (42 million -> 48 million; 2019 -> 2017);
+    - the claim's auxiliary negated ("was elected" -> "was not elected").
+    Only 3-way supported pairs are edited, so the evidence does state what the edit contradicts.
+    """
+    made: list[Pair] = []
+    candidates = [p for p in pairs if p.label == SUPPORTED and not p.binary and p.kind == "sentence"]
+    rng.shuffle(candidates)
+    numbered = negated = 0
+    for p in candidates:
+        if numbered < count * 2 // 3:
+            shared = [m for m in _CLAIM_NUMBER.finditer(p.claim)
+                      if _states(p.evidence, m.group(1)) and _editable(p.claim, m)]
+            if shared:
+                m = rng.choice(shared)
+                claim = p.claim[: m.start(1)] + _other_number(m.group(1), rng) + p.claim[m.end(1) :]
+                made.append(Pair(claim, p.evidence, REFUTED, "contrast-number", p.group))
+                numbered += 1
+                continue
+        if negated < count // 3 and (aux := _AUXILIARY.search(p.claim)):
+            claim = p.claim[: aux.end()] + " not" + p.claim[aux.end() :]
+            made.append(Pair(claim, p.evidence, REFUTED, "contrast-negation", p.group))
+            negated += 1
+        if numbered >= count * 2 // 3 and negated >= count // 3:
+            break
+    return made
+
+
+def build(
+    root: Path, benchmarks: Path, seed: int = 0, contrast: int = 0
+) -> tuple[list[Pair], list[Pair], dict[str, object]]:
     """(train, validation, stats): deduplicated, decontaminated, capped, with window pairs added."""
     rng = random.Random(seed)
     raw = read_all(root)
@@ -248,6 +313,9 @@ def build(root: Path, benchmarks: Path, seed: int = 0) -> tuple[list[Pair], list
     # Windows are built within each side, from that side's sentences only, so no sentence crosses the split.
     train += windows(train, rng, WINDOW_SOURCES)
     validation += windows(validation, rng, {s: max(60, n // 12) for s, n in WINDOW_SOURCES.items()})
+    if contrast:
+        train += contrasts(train, rng, contrast)
+        validation += contrasts(validation, rng, max(60, contrast // 12))
     rng.shuffle(train)
     stats = {
         "raw": len(raw), "dropped_benchmark_overlap": dropped_bench, "label_conflicts": len(conflicts),

@@ -154,13 +154,20 @@ def main() -> None:
     parser.add_argument("--eval-pairs", type=int, default=1200, help="validation pairs scored for the curve")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--resume", type=Path, help="a checkpoint (best.pt) to go on training from")
+    parser.add_argument("--contrast", type=int, default=0,
+                        help="refuted pairs made by editing supported claims (a number changed, a negation added)")
+    parser.add_argument("--contrast-share", type=float, default=0.0,
+                        help="with --resume: the plan is every contrast pair plus others, this share being contrasts")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="batches of the seeded plan already trained (a second stage sees the rest first)")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    train, validation, stats = build(args.data, args.benchmarks, seed=args.seed)
+    train, validation, stats = build(args.data, args.benchmarks, seed=args.seed, contrast=args.contrast)
     tok = tokenizer()
     # The curve is scored on a fixed random part of validation (scoring all of it costs minutes on 2 cores).
     curve_val = random.Random(args.seed).sample(validation, min(args.eval_pairs, len(validation)))
@@ -170,10 +177,21 @@ def main() -> None:
     base = base_checkpoint()
     encoder = BertModel.from_pretrained(str(base), add_pooling_layer=False)
     model = StanceModel(encoder)
+    if args.resume:
+        model.load_state_dict(torch.load(args.resume))
     model.train()
     steps = int(args.minutes * 60 * args.pairs_per_second / args.batch)
-    epochs = max(1, math.ceil(steps * args.batch / len(train)))
-    plan = [b for _ in range(epochs) for b in batches(enc_train, args.batch, rng)][:steps]
+    epochs = max(1, math.ceil((steps + args.skip) * args.batch / len(train)))
+    if args.contrast_share:
+        # A second stage that teaches the edits: all contrast pairs, the rest of the plan drawn from the others.
+        edits = [i for i, p in enumerate(train) if p.source.startswith("contrast")]
+        others = [i for i, p in enumerate(train) if not p.source.startswith("contrast")]
+        rng.shuffle(others)
+        chosen = edits + others[: int(len(edits) * (1 - args.contrast_share) / args.contrast_share)]
+        plan = batches([enc_train[i] for i in chosen], args.batch, rng)[:steps]
+        plan = [[chosen[i] for i in batch] for batch in plan]
+    else:
+        plan = [b for _ in range(epochs) for b in batches(enc_train, args.batch, rng)][args.skip : args.skip + steps]
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, fused=False)
     warmup = max(1, int(0.05 * len(plan)))
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -207,8 +225,11 @@ def main() -> None:
                 torch.save(model.state_dict(), args.out / "best.pt")
         if last:
             break
-    (args.out / "curve.json").write_text(json.dumps({"stats": stats, "curve": curve, "args": {
-        k: str(v) for k, v in vars(args).items()}}, indent=1))
+    before = args.resume.parent / "curve.json" if args.resume else None
+    earlier = json.loads(before.read_text()) if before and before.exists() else {}
+    first = [{"args": earlier["args"], "curve": earlier["curve"]}] if "curve" in earlier else []
+    stages = [*earlier.get("stages", first), {"args": {k: str(v) for k, v in vars(args).items()}, "curve": curve}]
+    (args.out / "curve.json").write_text(json.dumps({"stats": stats, "stages": stages}, indent=1))
     model.load_state_dict(torch.load(args.out / "best.pt"))
     export(model, args.out)
 
