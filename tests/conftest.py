@@ -64,6 +64,12 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield home
 
 
+@pytest.fixture
+def llm_judge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LLM judge instead of the default classifier: for tests of that path, which replay its recordings."""
+    monkeypatch.setenv("FACTDESK_JUDGE", "llm")
+
+
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run ``factdesk ARGS`` in-process through the real entry point; (exit code, stdout, stderr)."""
     from assistant.cli import main

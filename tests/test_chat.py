@@ -19,6 +19,10 @@ from assistant.store import Store
 from tests.conftest import CORPUS, RECORDING, ROOT, run_cli
 from tests.test_e2e import HEADLINE
 
+# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
+# test_e2e, test_classifier_judge and test_answer_check.
+pytestmark = pytest.mark.usefixtures("llm_judge")
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FIRST = "What did the U.S. military say about the ISIS detainees?"
 FOLLOW_UP = "And how many were moved so far?"

@@ -9,6 +9,10 @@ from assistant.settings import Settings
 from assistant.store import Store
 from tests.conftest import CORPUS, RECORDING, run_cli
 
+# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
+# test_e2e, test_classifier_judge and test_answer_check.
+pytestmark = pytest.mark.usefixtures("llm_judge")
+
 SEED_OUTLET = "Seed article (outlet unknown)"
 
 

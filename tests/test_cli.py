@@ -10,6 +10,10 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT, run_cli
 
+# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
+# test_e2e, test_classifier_judge and test_answer_check.
+pytestmark = pytest.mark.usefixtures("llm_judge")
+
 
 def one_line_error(err: str) -> str:
     lines = [line for line in err.strip().splitlines() if line.strip()]

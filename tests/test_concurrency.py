@@ -23,6 +23,10 @@ from tests.test_chroma_server import comparable
 from tests.test_e2e import HEADLINE
 from tests.test_recorder import Capital, completion, settings
 
+# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
+# test_e2e, test_classifier_judge and test_answer_check.
+pytestmark = pytest.mark.usefixtures("llm_judge")
+
 
 def test_results_come_back_in_input_order_with_failures_in_place() -> None:
     barrier = threading.Barrier(4, timeout=10)  # passes only if four items really run at once

@@ -25,11 +25,6 @@ def store(isolated: Path, capsys: pytest.CaptureFixture[str]) -> Store:
     return Store(Settings())
 
 
-@pytest.fixture
-def llm_judge(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FACTDESK_JUDGE", "llm")
-
-
 def test_the_classifier_judges_with_verbatim_citations_and_no_model_call(
     store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:

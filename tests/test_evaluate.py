@@ -23,6 +23,10 @@ from assistant.evaluate_extract import case_article, load_extract_cases
 from assistant.loaders import load
 from tests.conftest import ROOT, run_cli
 
+# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
+# test_e2e, test_classifier_judge and test_answer_check.
+pytestmark = pytest.mark.usefixtures("llm_judge")
+
 
 def result(gold: str, predicted: str | None, confidence: float = 0.8, **usage: int) -> CaseResult:
     return CaseResult(id=f"{gold}-{predicted}", claim="c", gold=gold, predicted=predicted,  # type: ignore[arg-type]

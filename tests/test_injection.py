@@ -35,7 +35,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # Module scope runs before the per-test isolation fixture, so the settings are spelled out here.
     mode = "record" if RECORDING else "replay"
     # Six sources, so that the hostile articles reach the judge for every claim instead of being crowded out.
-    return Settings(home=tmp_path_factory.mktemp("home"), record_mode=mode, recordings=RECORDINGS, sources=6)
+    # The LLM judge: the one that could follow an instruction. The classifier reads no instructions at all.
+    return Settings(home=tmp_path_factory.mktemp("home"), record_mode=mode, recordings=RECORDINGS, sources=6,
+                    judge="llm")
 
 
 @pytest.fixture(scope="module")
