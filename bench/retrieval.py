@@ -101,7 +101,8 @@ def base_sentences(count: int, rng: random.Random) -> list[str]:
 
 def queries(count: int, rng: random.Random) -> list[str]:
     cases = ROOT / "evals" / "cases" / "verify_corpus.jsonl"
-    claims = [json.loads(line)["claim"] for line in cases.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in cases.read_text().splitlines() if line.strip()]
+    claims = [row["claim"] for row in rows if "claim" in row]  # the first line is the file's header
     while len(claims) < count:
         claims.append(fill(rng.choice(TEMPLATES), rng))
     return claims[:count]
