@@ -135,8 +135,8 @@ def test_a_quote_that_states_the_claim_cannot_refute_it() -> None:
         ("Minister Olafsen met Quillon executives to discuss the job cuts.",
          "Minister Olafsen will meet Quillon executives next week to discuss the job cuts."),
         ("The Eastfield tram line will have eight stops.", "The Eastfield tram line will have seven stops."),
-        ("PD-1 triggering on monocytes reduces IL-10 production by monocytes.",
-         "Triggering of PD-1 on monocytes induced IL-10 production by monocytes."),
+        ("Compound VX-7 exposure in Harlen mice reduces KT-4 production by liver cells.",
+         "Exposure of Harlen mice to compound VX-7 induced KT-4 production by liver cells."),
         ("Police opened an arson inquiry into the Saltmere fire.",
          "Police did not open an arson inquiry into the Saltmere fire."),
     ],
@@ -173,16 +173,16 @@ def test_a_numeric_claim_is_refuted_by_the_same_kind_of_quantity(claim: str, quo
 
 
 def test_the_month_may_is_not_a_possibility() -> None:
-    claim = "The series finale aired on May 14, 2013."
-    assert support_problem(claim, "The series finale aired on May 14, 2013.") is None
+    claim = "The Oldmere bridge reopened on May 9, 2024."
+    assert support_problem(claim, "The Oldmere bridge reopened on May 9, 2024.") is None
     assert support_problem("150 detainees were moved.", "150 detainees may be moved.") is not None
 
 
 def test_a_restatement_misses_at_most_one_word_in_eight() -> None:
     # "book" for "film" in a six-word claim is a difference; "line" for "project" in twelve words is not.
-    assert not restates("T2 Trainspotting is a 2017 British comedy drama film.",
-                        "T2 Trainspotting is a 2017 British comedy drama book, set in Edinburgh.")
+    assert not restates("Harbour Lights is a 2021 Velsing comedy drama film.",
+                        "Harbour Lights is a 2021 Velsing comedy drama book, set in Tarnby.")
     assert restates("Opposition leader Piet Ramakers said the Eastfield tram line would cost about 260 million euros.",
                     "Opposition leader Piet Ramakers said the project's true cost was closer to 260 million euros.",
                     "Eastfield tram extension passes narrowly")
-    assert not restates("Dakota Fanning is also a model.", "Dakota Fanning is an actress who refused to be a model.")
+    assert not restates("Mira Oyelaran is also a model.", "Mira Oyelaran is an actress who refused to be a model.")
