@@ -42,6 +42,7 @@ CASE_VERSION = 2
 CaseKind = Literal["verify", "extract", "answer"]
 KINDS: tuple[CaseKind, ...] = ("verify", "extract", "answer")
 CaseT = TypeVar("CaseT", bound=BaseModel)
+T = TypeVar("T")
 
 
 class CaseFileHeader(BaseModel):
@@ -320,14 +321,18 @@ def reliability_curve(pairs: list[tuple[float, bool]], bins: int = 10) -> list[R
     return curve
 
 
-def bootstrap_interval(hits: list[bool], resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """The 2.5th and 97.5th percentiles of the accuracy over resamples of the cases: how much n cases can tell."""
-    if not hits:
+def bootstrap_interval(
+    items: Sequence[T], statistic: Callable[[list[T]], float] | None = None, resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of ``statistic`` (default: the share of true items, the accuracy) over
+    resamples of the cases: how much n cases can tell."""
+    if not items:
         return (0.0, 0.0)
     rng = random.Random(seed)
-    n = len(hits)
-    means = sorted(sum(rng.choices(hits, k=n)) / n for _ in range(resamples))
-    return (means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1])
+    n = len(items)
+    measure = statistic or (lambda sample: sum(bool(x) for x in sample) / n)
+    values = sorted(measure(rng.choices(items, k=n)) for _ in range(resamples))
+    return (values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1])
 
 
 def binary_balanced_accuracy(pairs: Sequence[tuple[bool, bool]]) -> float:
@@ -336,15 +341,6 @@ def binary_balanced_accuracy(pairs: Sequence[tuple[bool, bool]]) -> float:
     negatives = [not p for g, p in pairs if not g]
     recalls = [sum(side) / len(side) for side in (positives, negatives) if side]
     return sum(recalls) / len(recalls) if recalls else 0.0
-
-
-def binary_interval(pairs: list[tuple[bool, bool]], resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """The 2.5th and 97.5th percentiles of the binary balanced accuracy over resamples of the cases."""
-    if not pairs:
-        return (0.0, 0.0)
-    rng = random.Random(seed)
-    values = sorted(binary_balanced_accuracy(rng.choices(pairs, k=len(pairs))) for _ in range(resamples))
-    return (values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1])
 
 
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
@@ -386,7 +382,7 @@ def compute(results: list[CaseResult]) -> Metrics:
         macro_f1=sum(s.f1 for s in present) / (len(present) or 1),
         balanced_accuracy=sum(s.recall for s in present) / (len(present) or 1),
         binary_balanced_accuracy=binary_balanced_accuracy(binary),
-        binary_interval=binary_interval(binary),
+        binary_interval=bootstrap_interval(binary, binary_balanced_accuracy),
         per_label=per_label,
         confusion=confusion,
         ece=expected_calibration_error(pairs),
