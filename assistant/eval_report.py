@@ -154,6 +154,8 @@ def markdown(run: EvalRun, images: bool = True) -> str:
             ["gold source cited", f"{a.source_recall:.3f}"],
             ["citation precision", f"{a.citation_precision:.3f}"],
             ["passage validity", f"{a.passage_validity:.3f}"],
+            ["disputed questions: both sides in the answer's text", f"{a.both_sides_text:.3f}"],
+            ["disputed questions: both sides shown (text or the check's quotes)", f"{a.both_sides:.3f}"],
             ["answers flagged by the review", f"{a.flagged:.3f}"],
             ["LLM calls per question", f"{a.calls_per_case:.1f}"],
             ["model seconds per question (recorded)", f"{a.model_seconds_per_case:.1f}"],
@@ -163,6 +165,12 @@ def markdown(run: EvalRun, images: bool = True) -> str:
              " ".join(r.answer.split())]
             for r in run.answer_results
         ])
+        disputed = [r for r in run.answer_results if r.sides]
+        if disputed:
+            lines += ["### Disputed questions", ""]
+            lines += _table(["case", "sides", "in the answer's text", "shown (text or check quotes)"], [
+                [r.id, str(r.sides), str(r.sides_in_text), str(r.sides_shown)] for r in disputed
+            ])
     return "\n".join(lines)
 
 

@@ -5,6 +5,10 @@ conversation (then the question is rewritten as the chat rewrites a follow-up),
 and what a good answer holds: its facts, each a list of accepted phrasings, and
 the articles it should cite. A question the corpus cannot answer is marked
 ``answerable: false``; the right answer is then "The sources do not say."
+A question the outlets answer differently is marked with its ``sides`` (each a
+list of accepted phrasings, one per outlet's figure or statement): the
+answer shows both sides when every side is found in what the user sees, the
+answer's text or the sources' own words quoted by its sentence check.
 
 Matching rule for facts: the answer, without its [n] markers, and each accepted
 phrasing are lowercased, their whitespace collapsed and digit-group commas
@@ -56,6 +60,12 @@ class AnswerCase(BaseModel):
     #: Each fact is a list of accepted phrasings; one of them must be in the answer.
     facts: list[list[str]] = []
     sources: list[GoldSource] = []
+    #: For a question the outlets answer differently: each side's accepted phrasings (at least two sides).
+    sides: list[list[str]] = []
+
+    @property
+    def disputed(self) -> bool:
+        return len(self.sides) >= 2
 
 
 class AnswerResult(CaseCost):
@@ -73,6 +83,10 @@ class AnswerResult(CaseCost):
     invalid_passages: int = 0
     #: Whether a gold source was cited; None when the case names no gold source.
     source_found: bool | None = None
+    #: Disputed questions: how many sides there are, found in the answer's text, and shown (text or check quotes).
+    sides: int = 0
+    sides_in_text: int = 0
+    sides_shown: int = 0
     problems: list[str] = Field(default_factory=list)
     error: str = ""
 
@@ -97,6 +111,10 @@ class AnswerMetrics(BaseModel):
     source_recall: float
     citation_precision: float
     passage_validity: float
+    #: Share of disputed questions whose answer text alone gives every side (what the model writes).
+    both_sides_text: float
+    #: Share of disputed questions where the user sees every side: the text, or the check's quotes under it.
+    both_sides: float
     flagged: float
     calls_per_case: float
     prompt_tokens_per_case: float
@@ -149,6 +167,9 @@ def run_answer_cases(
                 cited = result.citations if result.answered else []
                 hits = [p.article_id in gold_ids for p in cited]
                 missing = [p[0] for p in case.facts if not (result.answered and fact_found(result.text, p))]
+                quoted = " ".join(c.quote for check in result.checks for c in [*check.supporting, *check.disputing])
+                in_text = [result.answered and fact_found(result.text, side) for side in case.sides]
+                shown = [t or fact_found(quoted, side) for t, side in zip(in_text, case.sides, strict=True)]
                 scored = AnswerResult(
                     id=case.id, question=case.question, standalone=result.standalone, answer=result.text,
                     answerable=case.answerable, answered=result.answered, facts=len(case.facts),
@@ -156,7 +177,8 @@ def run_answer_cases(
                     cited_gold=sum(hits),
                     invalid_passages=sum(stores.texts[p.article_id][p.start : p.end] != p.text for p in cited),
                     source_found=any(hits) if gold_ids else None,
-                    problems=result.problems,
+                    sides=len(case.sides) if case.disputed else 0, sides_in_text=sum(in_text),
+                    sides_shown=sum(shown), problems=result.problems,
                 )
                 scored.charge(llm.usage.since(before))
                 results.append(scored)
@@ -176,6 +198,7 @@ def compute_answer(results: list[AnswerResult]) -> AnswerMetrics:
     unanswerable = [r for r in scored if not r.answerable]
     with_sources = [r for r in answerable if r.source_found is not None]
     answered = [r for r in scored if r.answered]
+    disputed = [r for r in scored if r.sides]
     totals = Counter[str]()
     for r in scored:
         totals.update(facts=r.facts if r.answerable else 0, found=r.facts_found if r.answerable else 0,
@@ -192,6 +215,8 @@ def compute_answer(results: list[AnswerResult]) -> AnswerMetrics:
         source_recall=_share(sum(bool(r.source_found) for r in with_sources), len(with_sources)),
         citation_precision=_share(totals["gold"], totals["cited"]),
         passage_validity=1.0 - _share(totals["invalid"], totals["cited"], 0.0),
+        both_sides_text=_share(sum(r.sides_in_text == r.sides for r in disputed), len(disputed), 0.0),
+        both_sides=_share(sum(r.sides_shown == r.sides for r in disputed), len(disputed), 0.0),
         flagged=_share(sum(bool(r.problems) for r in answered), len(answered), 0.0),
         calls_per_case=calls,
         prompt_tokens_per_case=prompt_tokens,

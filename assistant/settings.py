@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 RecordMode = Literal["live", "record", "replay"]
-StructuredMode = Literal["json_schema", "tools", "json"]
+StructuredMode = Literal["auto", "json_schema", "json_object", "tools", "json"]
 JudgeName = Literal["classifier", "llm"]
 
 
@@ -52,8 +52,9 @@ class Settings(BaseSettings):
         description="Model name sent to the endpoint; the embedded model accepts only its own name.",
     )
     structured_mode: StructuredMode = Field(
-        default="json_schema",
-        description="How structured output is requested: json_schema (grammar-constrained), tools or json.",
+        default="auto",
+        description="How structured output is requested: auto (found per endpoint and remembered), json_schema, "
+        "json_object (llama.cpp's, with the schema), tools or json (the schema in the prompt).",
     )
     temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="Sampling temperature.")
     timeout: float = Field(default=300.0, gt=0, description="Seconds before one LLM request times out.")

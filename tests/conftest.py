@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.llm.client import ALLOW_MODEL_REQUESTS
 from assistant.llm.recorder import USED_LOG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,29 @@ RECORDINGS = ROOT / "tests" / "recordings"
 USED_KEYS_FILE = Path(tempfile.gettempdir()) / f"factdesk-recordings-used-{os.getpid()}.txt"
 CORPUS = ROOT / "corpus"
 RECORDING = os.environ.get("FACTDESK_TEST_RECORD") == "1"
-KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS") + (("FACTDESK_GGUF",) if RECORDING else ())
+KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS", "FACTDESK_REQUIRE_REAL_MODEL") + (
+    ("FACTDESK_GGUF",) if RECORDING else ()
+)
+
+
+def _safe_environment() -> dict[str, str]:
+    """What every test starts from: replay, the tests' recordings, and no real model request allowed."""
+    return {
+        "FACTDESK_RECORD_MODE": "record" if RECORDING else "replay",
+        "FACTDESK_RECORDINGS": str(RECORDINGS),
+        ALLOW_MODEL_REQUESTS: "1" if RECORDING else "0",
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture (module-scoped ones included) reads it: the user's settings out, the safe ones in.
+
+    Child processes inherit this environment, so a subprocess test cannot reach a live model either.
+    """
+    for name in list(os.environ):
+        if (name.startswith("FACTDESK_") and name not in KEPT) or name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            del os.environ[name]
+    os.environ.update(_safe_environment())
 
 
 class NetworkBlocked(RuntimeError):
@@ -53,8 +76,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     home = tmp_path / "home"
     monkeypatch.setenv("FACTDESK_HOME", str(home))
-    monkeypatch.setenv("FACTDESK_RECORD_MODE", "record" if RECORDING else "replay")
-    monkeypatch.setenv("FACTDESK_RECORDINGS", str(RECORDINGS))
+    for name, value in _safe_environment().items():
+        monkeypatch.setenv(name, value)
     # Fake endpoints script different answers to the same request; a test of the response cache opts in.
     monkeypatch.setenv("FACTDESK_CACHE", "0")
     # Child processes (the chat in a terminal, subprocess runs) report the recordings they use here.
@@ -62,6 +85,34 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(socket.socket, "connect", _guard(socket.socket.connect))
     monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex))
     yield home
+
+
+@pytest.fixture
+def allow_model_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in: this test may load and call a real model (the real-model tests, nothing else)."""
+    monkeypatch.setenv(ALLOW_MODEL_REQUESTS, "1")
+
+
+@pytest.fixture(scope="session")
+def small_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small real model (Qwen2.5-Coder-0.5B, ``.[realmodel]``), joined and hash-checked once per run.
+
+    Skipped when llama-cpp-python or the model is not installed; FACTDESK_REQUIRE_REAL_MODEL=1 (CI) fails instead.
+    """
+    import importlib.util
+
+    from assistant.llm.embedded import SMALL, model_file
+
+    missing = None
+    if importlib.util.find_spec("llama_cpp") is None:
+        missing = "llama-cpp-python is not installed"
+    elif importlib.util.find_spec(SMALL.package.format(1)) is None:
+        missing = "the small test model is not installed"
+    if missing is not None:
+        if os.environ.get("FACTDESK_REQUIRE_REAL_MODEL") == "1":
+            pytest.fail(f"{missing}: pip install -e '.[realmodel]'")
+        pytest.skip(f"{missing}: pip install -e '.[realmodel]'")
+    return model_file(tmp_path_factory.mktemp("small-model"), SMALL)
 
 
 @pytest.fixture

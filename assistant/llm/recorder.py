@@ -1,8 +1,13 @@
 """Record and replay model calls at the HTTP layer, keyed by a hash of the request.
 
-The key covers the endpoint path and the whole JSON body: model, messages,
-response schema and parameters. Headers are never part of a recording, so an
-API key cannot leak into one. In replay mode there is no inner transport at
+The key covers the endpoint's identity (its base URL without credentials or
+query, or the hash of the model file), the request path and the whole JSON
+body in its own order: model, messages, response schema with its properties
+in the order the model is asked to write them, and parameters. The body is
+what openai and instructor make of our pydantic models, so those three are
+pinned in pyproject.toml: a new version may reorder or reword a schema, and
+its requests then miss their recordings loudly. Headers are never part of a
+recording, so an API key cannot leak into one. In replay mode there is no inner transport at
 all: a request without a recording fails loudly and nothing is sent.
 
 A streamed request (``"stream": true``) is passed through as it arrives; its
@@ -32,14 +37,19 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..errors import RecordingMissingError
+from ..errors import ModelError, RecordingMissingError
 from ..settings import RecordMode
 from .usage import Usage
 
 
-def request_key(path: str, body: dict[str, Any]) -> str:
-    """Canonical JSON (sorted keys) of path and body, hashed: stable across runs and machines."""
-    canonical = json.dumps({"path": path, "body": body}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def request_key(endpoint: str, path: str, body: dict[str, Any]) -> str:
+    """Compact JSON of endpoint, path and body, keys in their own order, hashed: stable across runs and machines.
+
+    Key order is kept on purpose: a schema's property order is the order a
+    constrained model writes the fields in, so reordering them is another request.
+    """
+    canonical = json.dumps({"endpoint": endpoint, "path": path, "body": body}, ensure_ascii=False,
+                           separators=(",", ":"))
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -101,7 +111,7 @@ class _Tee(httpx.SyncByteStream):
 
 
 def _endpoint_path(url: httpx.URL) -> str:
-    # Only the last two segments ("chat/completions"): the same call to another base URL replays too.
+    # The endpoint's base URL is in the identity; this is the call below it ("chat/completions").
     return "/".join(url.path.rstrip("/").split("/")[-2:])
 
 
@@ -117,10 +127,13 @@ class RecordingTransport(httpx.BaseTransport):
     used_keys: ClassVar[set[str]] = set()
 
     def __init__(
-        self, mode: RecordMode, folder: Path, inner: httpx.BaseTransport | None, cache: Path | None = None
+        self, mode: RecordMode, folder: Path, inner: httpx.BaseTransport | None, cache: Path | None = None,
+        *, endpoint: str,
     ) -> None:
         if mode != "replay" and inner is None:
             raise ValueError("live and record modes need an inner transport")
+        #: Who answers (see ``endpoint_identity``): part of every key, so two endpoints never share a recording.
+        self.endpoint = endpoint
         self.mode = mode
         self.folder = folder
         self.inner = None if mode == "replay" else inner
@@ -155,7 +168,7 @@ class RecordingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.read() or b"{}")
-        key = request_key(_endpoint_path(request.url), body)
+        key = request_key(self.endpoint, _endpoint_path(request.url), body)
         with self._lock:
             self.used_keys.add(key)
             if log := os.environ.get(USED_LOG):
@@ -178,6 +191,8 @@ class RecordingTransport(httpx.BaseTransport):
         seconds = time.perf_counter() - started
         if response.is_success:
             payload = response.json()
+            if "/chat/completions" in request.url.path and isinstance(payload, dict) and not payload.get("choices"):
+                raise ModelError(f"{self.endpoint} answered with no choices")
             self._count(payload, seconds, replayed=False)
             self._keep(key, body, payload, seconds, complete=_complete(payload.get("choices")))
         return response
@@ -241,12 +256,12 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 def _save(
     folder: Path, key: str, body: dict[str, Any], payload: dict[str, Any], seconds: float,
-    chunks: list[dict[str, Any]] | None = None,
+    chunks: list[dict[str, Any]] | None = None, recorded: str | None = None,
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     record: dict[str, Any] = {
         "key": key,
-        "recorded": datetime.now(UTC).isoformat(timespec="seconds"),
+        "recorded": recorded or datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(seconds, 3),
         "request": body,
         "response": payload,
@@ -255,5 +270,6 @@ def _save(
         record["chunks"] = chunks
     # A name of its own per writer: threads and processes may save the same key at once.
     tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    # Not sorted: the request is kept in the order it was sent, which is the order its key hashes.
+    tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(folder / f"{key}.json")

@@ -16,6 +16,8 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, retry_if_result
 from tenacity.wait import wait_random_exponential
 
+from .dialects import response_refuses_format
+
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 TRANSIENT = (httpx.TimeoutException, httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError)
 
@@ -105,7 +107,8 @@ class RetryTransport(httpx.BaseTransport):
             stop=lambda state: state.attempt_number > self.retries or budget.exhausted,
             wait=lambda state: self._wait(budget, state),
             retry=retry_if_exception_type(TRANSIENT)
-            | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
+            # A 500 that says the structured-output dialect is not supported will say so again: not retried.
+            | retry_if_result(lambda r: r.status_code in RETRY_STATUS and not response_refuses_format(r)),
             sleep=self.sleep,
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
             reraise=True,
