@@ -55,8 +55,10 @@ def claims_of(text: str) -> list[tuple[int, int, str]]:
 def check_answer(text: str, store: Store, llm: LLM, settings: Settings) -> list[SentenceCheck]:
     """Each checkable sentence of ``text`` verified against the corpus, in order."""
     checks = []
+    # The check reads more outlets than a verification does: a disagreement ranked fifth must still be found.
+    wide = settings.model_copy(update={"sources": min(12, 2 * settings.sources)})
     for start, end, claim in claims_of(text):
-        verdict = verify(claim, store, llm, settings)
+        verdict = verify(claim, store, llm, wide)
         supporting = [j.citation for j in verdict.judgements if j.stance == "supports" and j.citation]
         disputing = [j.citation for j in verdict.judgements if j.stance == "refutes" and j.citation]
         status: SentenceStatus = "disputed" if disputing else "supported" if supporting else "unsupported"

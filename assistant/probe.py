@@ -79,9 +79,9 @@ def probe(settings: Settings, inner: httpx.BaseTransport | None = None) -> Probe
     """Run every check against the endpoint ``settings`` name (live; nothing recorded or cached)."""
     live = settings.model_copy(update={"record_mode": "live", "cache": False, "max_retries": 0})
     llm = LLM(live, inner=inner)
-    lines: list[Capability] = []
+    side: list[Capability] = []
     try:
-        lines.append(_reachable(llm, live, lines))
+        lines = [_reachable(llm, live, side), *side]
         if lines[0].ok:
             lines.append(_structured(llm, live))
             lines.append(_streaming(llm, live))

@@ -7,9 +7,11 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from assistant.ingest import ingest
@@ -42,6 +44,39 @@ def state(home: Path) -> tuple[list[tuple[str, int]], list[str], list[str]]:
     return articles, sorted(ids), ids
 
 
+def rows(home: Path) -> tuple[int, int] | None:
+    """Article rows written so far and how many are complete; (0, 0) before the store exists, None while locked."""
+    if not (home / "articles.db").exists():
+        return 0, 0
+    try:
+        with sqlite3.connect(f"file:{home / 'articles.db'}?mode=ro", uri=True, timeout=0.2) as db:
+            count, complete = db.execute("SELECT count(*), coalesce(sum(complete), 0) FROM articles").fetchone()
+            return int(count), int(complete)
+    except sqlite3.Error:
+        return None
+
+
+def kill_while_writing(args: list[str], env: dict[str, str], home: Path, rng: random.Random) -> str:
+    """Start an ingest, wait until it has written (a new article row, or one completed), then SIGKILL it.
+
+    Returns where the kill landed: "mid-write" (after the ingest's first new row, before it ended),
+    "start-up" (it had written nothing new yet) or "finished" (it ended before the kill: nothing left to do).
+    """
+    before = rows(home)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    wrote = False
+    while process.poll() is None and not wrote and time.monotonic() < deadline:
+        time.sleep(0.02)
+        wrote = rows(home) not in (before, None)
+    time.sleep(rng.uniform(0.0, 0.4))  # somewhere inside the writes that follow
+    if process.poll() is not None:
+        return "finished"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return "mid-write" if wrote else "start-up"
+
+
 def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     source = corpus(tmp_path / "in")
     reference = tmp_path / "reference"
@@ -51,24 +86,16 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> N
     home = tmp_path / "killed"
     env = {**os.environ, "FACTDESK_HOME": str(home)}
     rng = random.Random(11)
-    killed_mid_write = 0
-    for _ in range(KILLS):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "ingest", str(source)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(1.5, 4.5))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            killed_mid_write += 1
-        process.wait()
+    landed = Counter(kill_while_writing([sys.executable, "-m", "assistant", "ingest", str(source)], env, home, rng)
+                     for _ in range(KILLS))
+    print(f"kills by where they landed: {dict(landed)}")
     final = subprocess.run(
         [sys.executable, "-m", "assistant", "ingest", str(source), "--json"], cwd=ROOT, env=env,
         capture_output=True, text=True, timeout=600,
     )
     assert final.returncode == 0, final.stderr
     articles, ids, raw_ids = state(home)
-    assert killed_mid_write >= KILLS // 2  # most kills landed while the ingest was running
+    assert landed["mid-write"] >= KILLS // 2, landed  # most kills landed between an ingest's writes
     assert articles == expected_articles and all(complete == 1 for _, complete in articles)
     assert ids == expected_ids
     assert len(raw_ids) == len(set(raw_ids))

@@ -106,6 +106,7 @@ def test_every_citation_is_verbatim_and_sources_are_distinct(store: Store, llm_j
     settings = Settings()
     verdict = verify(claim, store, LLM(settings), settings)
     assert len({j.article_id for j in verdict.judgements}) == len(verdict.judgements) >= 2
+    assert verdict.citations  # the loop below must have something to check
     for citation in verdict.citations:
         assert store.article(citation.article_id).text[citation.start : citation.end] == citation.quote
 
