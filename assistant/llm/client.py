@@ -14,12 +14,9 @@ import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-import instructor
-import openai
-from instructor.core import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 
 from ..errors import ConfigError, FactdeskError, InvalidOutputError, ModelError
@@ -30,17 +27,24 @@ from .recorder import RecordingTransport
 from .retry import RetryTransport
 from .usage import Usage
 
+if TYPE_CHECKING:
+    import instructor
+    import openai
+
+# openai and instructor take about 2 s to import on a small machine, and a verification by the classifier
+# makes no model call: both are imported on the first call, not with this module.
+
 T = TypeVar("T", bound=BaseModel)
 #: Set to "0" (the tests do, and their child processes inherit it) to refuse every real model request:
 #: the embedded model is never loaded and no endpoint but loopback is called. Replay and injected fakes still work.
 ALLOW_MODEL_REQUESTS = "FACTDESK_ALLOW_MODEL_REQUESTS"
 EMBEDDED_URL = "http://embedded.invalid/v1"
 _MODES = {
-    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json_schema": "JSON_SCHEMA",
     # llama.cpp's dialect: instructor's JSON mode (schema in the prompt), plus the schema as a grammar.
-    "json_object": instructor.Mode.JSON,
-    "tools": instructor.Mode.TOOLS,
-    "json": instructor.Mode.JSON,
+    "json_object": "JSON",
+    "tools": "TOOLS",
+    "json": "JSON",
 }
 
 
@@ -86,25 +90,36 @@ class LLM:
         self.transport = RecordingTransport(
             settings.record_mode, settings.recordings_dir, base, cache, endpoint=identity
         )
-        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         self.base_url = settings.base_url or EMBEDDED_URL
-        self.openai = openai.OpenAI(
-            api_key=key,
-            base_url=self.base_url,
-            max_retries=0,
-            timeout=settings.timeout,
-            # openai 3.x is built on httpx2 and accepts an httpx client through the same interface.
-            http_client=httpx.Client(transport=self.transport, timeout=settings.timeout),  # type: ignore[arg-type]
-        )
+        self._openai: openai.OpenAI | None = None
         self.identity = identity
         self.memory = DialectMemory(settings.home)
         #: The structured-output dialect in use, once one has worked (auto mode finds it; see dialects.py).
         self.dialect: str | None = None if settings.structured_mode == "auto" else settings.structured_mode
         self._clients: dict[str, instructor.Instructor] = {}
 
+    @property
+    def openai(self) -> openai.OpenAI:
+        """The SDK client over the transport chain, made on first use."""
+        if self._openai is None:
+            import openai
+
+            key = self.settings.api_key.get_secret_value() if self.settings.api_key else "not-needed"
+            self._openai = openai.OpenAI(
+                api_key=key,
+                base_url=self.base_url,
+                max_retries=0,
+                timeout=self.settings.timeout,
+                # openai 3.x is built on httpx2 and accepts an httpx client through the same interface.
+                http_client=httpx.Client(transport=self.transport, timeout=self.settings.timeout),  # type: ignore[arg-type]
+            )
+        return self._openai
+
     def client(self, dialect: str) -> instructor.Instructor:
         if dialect not in self._clients:
-            self._clients[dialect] = instructor.from_openai(self.openai, mode=_MODES[dialect])
+            import instructor
+
+            self._clients[dialect] = instructor.from_openai(self.openai, mode=instructor.Mode[_MODES[dialect]])
         return self._clients[dialect]
 
     @property
@@ -175,7 +190,7 @@ class LLM:
                     **extra,
                 )
                 return result
-            except IncompleteOutputException:
+            except _incomplete_output():
                 if attempt == len(temperatures) - 1:
                     raise InvalidOutputError(
                         f"the model's answer was cut off at {max_tokens} tokens, {len(temperatures)} times"
@@ -243,6 +258,9 @@ class LLM:
         return [(t.token, t.logprob) for t in content[0].top_logprobs]
 
     def _translate(self, exc: Exception) -> FactdeskError:
+        import openai
+        from instructor.core import InstructorRetryException
+
         own = _root_cause(exc)
         if own is not None:
             return own
@@ -271,7 +289,8 @@ class LLM:
         return ModelError(f"model call failed: {_first_line(str(exc))}")
 
     def close(self) -> None:
-        self.openai.close()
+        if self._openai is not None:
+            self._openai.close()
 
 
 def model_requests_allowed() -> bool:
@@ -330,8 +349,16 @@ def cache_folder(identity: str, settings: Settings) -> Path:
     return settings.cache_dir / "llm" / hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
 
 
+def _incomplete_output() -> type[Exception]:
+    from instructor.core import IncompleteOutputException
+
+    return IncompleteOutputException
+
+
 def _status_error(exc: BaseException) -> openai.APIStatusError | None:
     """The endpoint's HTTP error answer, wherever the SDK or instructor wrapped it."""
+    import openai
+
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
     while stack:
