@@ -9,9 +9,9 @@ from assistant.settings import Settings
 from assistant.store import Store
 from tests.conftest import CORPUS, RECORDING, run_cli
 
-# These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
-# test_e2e, test_classifier_judge and test_answer_check.
-pytestmark = pytest.mark.usefixtures("llm_judge")
+# Extraction replays the embedded model. Most tests here drive the LLM judge's path (its endpoint, its
+# recordings); the last ones check with the default classifier, which needs no recording.
+llm_judge = pytest.mark.usefixtures("llm_judge")
 
 SEED_OUTLET = "Seed article (outlet unknown)"
 
@@ -23,6 +23,7 @@ def seed_id(isolated: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return next(a.id for a in store.articles() if a.outlet == SEED_OUTLET)
 
 
+@llm_judge
 def test_extract_ties_every_claim_to_its_exact_span(seed_id: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(["extract", seed_id[:10], "--json"], capsys)
     assert code == 0, err
@@ -36,6 +37,7 @@ def test_extract_ties_every_claim_to_its_exact_span(seed_id: str, capsys: pytest
     assert any("150" in c["text"] for c in claims)
 
 
+@llm_judge
 def test_check_verifies_claims_against_the_other_articles(seed_id: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(["check", seed_id, "--json", "--max-claims", "3"], capsys)
     assert code == 0, err
@@ -53,6 +55,7 @@ def test_check_verifies_claims_against_the_other_articles(seed_id: str, capsys: 
         assert report["usage"]["replayed"] == report["usage"]["calls"]
 
 
+@llm_judge
 def test_check_as_markdown(seed_id: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["check", seed_id, "--format", "markdown", "--max-claims", "3"], capsys)
     assert code == 0
@@ -60,6 +63,7 @@ def test_check_as_markdown(seed_id: str, capsys: pytest.CaptureFixture[str]) -> 
     assert out.count("\n## ") >= 3 and "LLM call(s)" in out
 
 
+@llm_judge
 def test_outlets_that_disagree_on_a_number_give_a_conflicting_verdict(
     seed_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -70,3 +74,28 @@ def test_outlets_that_disagree_on_a_number_give_a_conflicting_verdict(
     stances = {j["stance"] for j in verdict["judgements"] if j["citation"]}
     assert verdict["label"] == "conflicting"
     assert {"supports", "refutes"} <= stances
+
+
+def test_the_classifier_check_supports_the_seed_articles_transfer_figure_from_the_outlet_that_states_it(
+    seed_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["check", seed_id, "--json", "--max-claims", "3"], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    transfer = next(c for c in report["checks"] if "150" in c["claim"]["text"] and c["verdict"])
+    assert transfer["verdict"]["label"] == "supported"
+    backing = [j for j in transfer["verdict"]["judgements"] if j["stance"] == "supports"]
+    assert any(j["outlet"] == "The Meridian Ledger (fictional)" and "150" in j["citation"]["quote"] for j in backing)
+    # Every model call was the extraction's: the classifier judges without one.
+    assert all(c["verdict"]["usage"]["calls"] == 0 for c in report["checks"] if c["verdict"])
+    assert report["usage"]["calls"] >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped classifier: a claim about Rubio's consultations "
+                   "is 'supported' by sentences that never mention Rubio (generic topical overlap reads as support)")
+def test_the_classifier_check_does_not_support_a_claim_from_sentences_about_something_else(
+    seed_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = json.loads(run_cli(["check", seed_id, "--json", "--max-claims", "3"], capsys)[1])
+    consultations = next(c for c in report["checks"] if "consultations" in c["claim"]["text"])
+    assert consultations["verdict"]["label"] != "supported"
