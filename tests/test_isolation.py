@@ -42,7 +42,13 @@ def test_a_child_process_inherits_the_block_even_when_asked_for_live_mode(tmp_pa
     assert "model requests are blocked" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_session_starts_from_a_clean_environment() -> None:
-    """Module-scoped fixtures run before the per-test guard: the session-wide settings must already hold."""
-    assert os.environ["FACTDESK_RECORD_MODE"] == "replay" and os.environ[ALLOW_MODEL_REQUESTS] == "0"
-    assert "OPENAI_API_KEY" not in os.environ and "FACTDESK_BASE_URL" not in os.environ
+@pytest.fixture(scope="module")
+def seen_by_a_module_fixture() -> dict[str, str]:
+    """What a module-scoped fixture reads: it runs before the per-test guard of conftest.isolated."""
+    return dict(os.environ)
+
+
+def test_module_fixtures_already_see_the_safe_environment(seen_by_a_module_fixture: dict[str, str]) -> None:
+    env = seen_by_a_module_fixture
+    assert env.get("FACTDESK_RECORD_MODE") == "replay" and env.get(ALLOW_MODEL_REQUESTS) == "0"
+    assert "OPENAI_API_KEY" not in env and "FACTDESK_BASE_URL" not in env
