@@ -32,6 +32,7 @@ class CheckReport(BaseModel):
     title: str
     outlet: str
     published: str | None
+    url: str = ""
     checks: list[ClaimCheck]
     counts: dict[str, int]
     usage: Usage
@@ -92,6 +93,6 @@ def check(
     counts = Counter(i.verdict.label if i.verdict else "skipped" for i in checks)
     return CheckReport(
         article_id=article.id, title=article.title, outlet=article.outlet, published=article.published,
-        checks=checks, counts=dict(counts), usage=usage,
+        url=article.url, checks=checks, counts=dict(counts), usage=usage,
         seconds=round(time.perf_counter() - started, 3),
     )

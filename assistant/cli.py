@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,7 @@ from .eval_report import write_report
 from .eval_run import run_benchmark, run_case_files
 from .evaluate import below_thresholds, read_thresholds
 from .extract import extract as run_extract
+from .feeds import FeedOptions
 from .ingest import ingest as run_ingest
 from .llm import LLM, Usage
 from .report import (
@@ -110,21 +112,39 @@ def root(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or URLs (.txt, .md, .html, .jsonl).")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders or URLs (.txt, .md, .html, .jsonl; an RSS or Atom feed).")
+    ],
     as_json: JsonOpt = False,
+    max_items: Annotated[int, typer.Option("--max-items", min=1, help="A feed: at most this many entries.")] = 50,
+    since: Annotated[
+        str | None, typer.Option("--since", help="A feed: only entries published on or after DATE (YYYY-MM-DD).")
+    ] = None,
+    delay: Annotated[
+        float, typer.Option("--delay", min=0.0, help="A feed: seconds between two page fetches.")
+    ] = 1.0,
 ) -> None:
     """Add articles to the store; unchanged articles are skipped without re-embedding."""
+    try:
+        after = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise UserInputError(f"--since must be a date such as 2026-03-01, not {since!r}") from None
+    feed = FeedOptions(cap=max_items, since=after, delay=delay)
     settings = _settings()
     store = _store(settings)
     if as_json:
-        summary = run_ingest(paths, store)
+        summary = run_ingest(paths, store, feed=feed)
     else:
         with Progress(
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err, transient=True,
         ) as progress:
+            fetching = progress.add_task("fetching feed entries", total=None, visible=False)
             task = progress.add_task("embedding chunks", total=None)
-            summary = run_ingest(paths, store, lambda done, total: progress.update(task, completed=done, total=total))
+            summary = run_ingest(
+                paths, store, lambda done, total: progress.update(task, completed=done, total=total), feed,
+                lambda done, total, _: progress.update(fetching, completed=done, total=total, visible=True),
+            )
     for failure in summary.failures:
         err.print(f"skipped {failure.source}: {failure.reason}", highlight=False, markup=False)
     if as_json:
@@ -165,8 +185,13 @@ def verify(
         str | None, typer.Option("--file", "-f", help="Verify every claim of a JSONL file (- for stdin).")
     ] = None,
     concurrency: ConcurrencyOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal, or claimreview (schema.org JSON-LD).")] = "terminal",
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
+    if fmt not in ("terminal", "claimreview"):
+        raise UserInputError(f"--format must be terminal or claimreview, not {fmt!r}")
+    if file is not None and fmt != "terminal":
+        raise UserInputError("--format claimreview takes one claim, not --file")
     if file is not None:
         if claim is not None:
             raise UserInputError("give one claim or --file, not both")
@@ -183,7 +208,11 @@ def verify(
         verdict = run_verify(claim, store, llm, settings)
     finally:
         llm.close()
-    if as_json:
+    if fmt == "claimreview":
+        from .claimreview import claim_review
+
+        print(json.dumps(claim_review(verdict, settings), indent=2, ensure_ascii=False))
+    elif as_json:
         print(verdict_json(verdict))
     else:
         show_verdict(out, verdict, verbose)
@@ -268,7 +297,9 @@ def extract(
 def check(
     article: Annotated[str, typer.Argument(help="A file, or the id of a stored article.")],
     as_json: JsonOpt = False,
-    fmt: Annotated[str, typer.Option("--format", help="terminal or markdown.")] = "terminal",
+    fmt: Annotated[
+        str, typer.Option("--format", help="terminal, markdown, or claimreview (schema.org JSON-LD).")
+    ] = "terminal",
     min_worthiness: Annotated[
         float, typer.Option("--min-worthiness", min=0.0, max=1.0, help="Verify claims at least this check-worthy.")
     ] = 0.5,
@@ -277,8 +308,8 @@ def check(
     concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Extract an article's claims and verify each against the rest of the corpus."""
-    if fmt not in ("terminal", "markdown"):
-        raise UserInputError(f"--format must be terminal or markdown, not {fmt!r}")
+    if fmt not in ("terminal", "markdown", "claimreview"):
+        raise UserInputError(f"--format must be terminal, markdown or claimreview, not {fmt!r}")
     settings = _settings()
     store = _store(settings)
     source = resolve_article(article, store)
@@ -288,7 +319,11 @@ def check(
         report = run_check(source, store, llm, settings, min_worthiness, max_claims, concurrency)
     finally:
         llm.close()
-    if as_json:
+    if fmt == "claimreview":
+        from .claimreview import check_reviews
+
+        print(json.dumps(check_reviews(report, settings), indent=2, ensure_ascii=False))
+    elif as_json:
         print(report.model_dump_json(indent=2))
     elif fmt == "markdown":
         print(check_markdown(report), end="")
@@ -469,7 +504,8 @@ def articles(as_json: JsonOpt = False) -> None:
     """List the stored articles."""
     store = _store(_settings())
     rows = [
-        {"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "chars": len(a.text),
+        {"id": a.id, "outlet": a.outlet, "title": a.title, "published": a.published, "url": a.url,
+         "chars": len(a.text),
          "fictional": a.fictional, "source": a.source}
         for a in store.articles()
     ]

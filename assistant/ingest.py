@@ -10,6 +10,7 @@ from pathlib import Path
 from .chunking import CHUNKER_VERSION, chunk
 from .embedding import get_embedder
 from .errors import LoadError
+from .feeds import FeedOptions
 from .loaders import MB, load
 from .store import Store
 
@@ -32,15 +33,19 @@ class IngestSummary:
         return self.chunks / self.seconds if self.seconds > 0 else 0.0
 
 
-def ingest(targets: Sequence[str], store: Store, progress: Progress | None = None) -> IngestSummary:
-    """Ingest every article under ``targets``; unchanged ones cost no embedding."""
+def ingest(
+    targets: Sequence[str], store: Store, progress: Progress | None = None, feed: FeedOptions | None = None,
+    on_entry: Callable[[int, int, str], None] | None = None,
+) -> IngestSummary:
+    """Ingest every article under ``targets`` (a feed: its linked pages, as ``feed`` allows); unchanged ones cost
+    no embedding."""
     started = time.perf_counter()
     summary = IngestSummary()
     articles = []
     for target in targets:
-        loaded = load(target, store.settings.max_file_mb * MB)
+        loaded = load(target, store.settings.max_file_mb * MB, feed, on_entry)
         summary.failures.extend(loaded.failures)
-        if loaded.failures and not Path(target).expanduser().is_dir():
+        if loaded.failures and not loaded.skips and not Path(target).expanduser().is_dir():
             summary.named_failed = True
         articles.extend(loaded.articles)
     chunker = f"{CHUNKER_VERSION}:{store.settings.chunk_chars}"

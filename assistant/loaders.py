@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import httpx
 
 from .article import Article, normalize_date, normalize_text
 from .errors import LoadError, UserInputError
+from .feeds import FeedOptions, is_feed, load_feed
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
 MB = 1024 * 1024
@@ -38,6 +39,8 @@ class Loaded:
 
     articles: list[Article] = field(default_factory=list)
     failures: list[LoadError] = field(default_factory=list)
+    #: The failures are entries of a feed that did load: skipped, as bad files inside a folder are.
+    skips: bool = False
 
 
 def decode(data: bytes, source: str) -> str:
@@ -234,8 +237,8 @@ def walk(folder: Path, failures: list[LoadError] | None = None) -> Iterator[Path
                 yield Path(root) / name
 
 
-def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Article:
-    """The article at ``url``; a page larger than ``max_bytes`` is refused as it arrives, not after."""
+def fetch(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+    """The text at ``url`` and its content type; a body larger than ``max_bytes`` is refused as it arrives."""
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
             response.raise_for_status()
@@ -246,19 +249,41 @@ def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Art
                     raise LoadError(url, f"the page is over {max_bytes / MB:g} MB, the limit (FACTDESK_MAX_FILE_MB)")
             encoding = response.encoding or "utf-8"
             content_type = response.headers.get("content-type", "")
+    except httpx.HTTPStatusError as exc:
+        raise LoadError(url, f"could not fetch (HTTP {exc.response.status_code})") from None
     except httpx.HTTPError as exc:
-        raise LoadError(url, f"could not fetch ({exc.__class__.__name__}: {exc})") from None
-    text = bytes(body).decode(encoding, errors="replace")
+        detail = " ".join(str(exc).split())
+        raise LoadError(url, f"could not fetch ({exc.__class__.__name__}: {detail})") from None
+    return bytes(body).decode(encoding, errors="replace"), content_type
+
+
+def load_url(url: str, timeout: float = 20.0, max_bytes: int = MAX_BYTES) -> Article:
+    """The article at ``url``: a web page's main text, or a plain-text document."""
+    text, content_type = fetch(url, timeout, max_bytes)
+    return _page(text, content_type, url)
+
+
+def _page(text: str, content_type: str, url: str) -> Article:
     if "html" in content_type or not content_type:
         return load_html(text, url, url=url)
     return load_text(text, url, markdown=False)
 
 
-def load(target: str, max_bytes: int = MAX_BYTES) -> Loaded:
-    """Articles from one command-line target: a URL, a file or a folder."""
+def load(
+    target: str, max_bytes: int = MAX_BYTES, feed: FeedOptions | None = None,
+    on_entry: Callable[[int, int, str], None] | None = None,
+) -> Loaded:
+    """Articles from one command-line target: a URL (a page, or a feed's linked pages), a file or a folder."""
     if target.startswith(("http://", "https://")):
         try:
-            return Loaded(articles=[load_url(target, max_bytes=max_bytes)])
+            text, content_type = fetch(target, max_bytes=max_bytes)
+            if is_feed(text, content_type):
+                articles, failures = load_feed(text, target, feed or FeedOptions(),
+                                               lambda link: load_url(link, max_bytes=max_bytes), load_html, on_entry)
+                if not articles and not failures:
+                    failures = [LoadError(target, "the feed has no entries to ingest (see --since, --max-items)")]
+                return Loaded(articles=articles, failures=failures, skips=bool(articles))
+            return Loaded(articles=[_page(text, content_type, target)])
         except LoadError as exc:
             return Loaded(failures=[exc])
     path = Path(target).expanduser()

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     sentences: int = Field(
         default=3, ge=1, le=8, description="Evidence sentences taken from each article for a judgement."
     )
+    review_author: str = Field(
+        default="factdesk", description="The organisation named as author of ClaimReview output (--format claimreview)."
+    )
+    review_url: str | None = Field(
+        default=None,
+        description="Where the reviews will be published: ClaimReview url = this + #claim-N. Unset: a urn.",
+    )
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (chroma run) holding the shared store: chunks and article texts. Unset: local.",
