@@ -60,6 +60,8 @@ class Passage(BaseModel):
     text: str
     start: int
     end: int
+    #: The page of a PDF the passage is on (None for other articles).
+    page: int | None = None
 
 
 class Answer(BaseModel):
@@ -91,7 +93,7 @@ def passages(store: Store, question: str, settings: Settings) -> list[Passage]:
                 Passage(
                     number=len(found) + 1, article_id=article.id, outlet=article.outlet, title=article.title,
                     published=article.published, url=article.url, text=article.text[span.start : span.end],
-                    start=span.start, end=span.end,
+                    start=span.start, end=span.end, page=article.page_at(span.start),
                 )
             )
     return found

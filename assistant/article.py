@@ -8,6 +8,8 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: The line that starts each page of a PDF's stored text (assistant/pdf.py).
+_PAGE = re.compile(r"^\[page (\d+)\]$", re.M)
 # Invisible characters that split words and numbers ("7\u200b000") without showing: zero-width space, word
 # joiner, BOM, soft hyphen, Mongolian vowel separator, and control characters other than tab and newline.
 # Joiners (U+200C/D) and direction marks stay: Persian, Indic and right-to-left text need them.
@@ -48,6 +50,17 @@ class Article(BaseModel):
     published: str | None = None
     source: str = ""
     fictional: bool = False
+
+    def page_at(self, offset: int) -> int | None:
+        """The PDF page that ``text[offset]`` is on; None for an article that is not a PDF."""
+        if not self.source.lower().endswith(".pdf"):
+            return None
+        page = None
+        for marker in _PAGE.finditer(self.text):
+            if marker.start() > offset:
+                break
+            page = int(marker.group(1))
+        return page
 
     @classmethod
     def create(cls, text: str, **meta: object) -> Article:

@@ -86,6 +86,7 @@ def _judgement(model: StanceModel, evidence: Evidence, spans: list[Span], p: np.
     citation = Citation(
         article_id=article.id, outlet=article.outlet, title=article.title, published=article.published,
         url=article.url, quote=article.text[span.start : span.end], start=span.start, end=span.end,
+        page=article.page_at(span.start),
     )
     scores = StanceScores(supported=float(p[best, SUPPORTED]), refuted=float(p[best, REFUTED]),
                           neither=float(p[best, NEITHER]))

@@ -82,6 +82,7 @@ def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     citation = Citation(
         article_id=article.id, outlet=article.outlet, title=article.title, published=article.published,
         url=article.url, quote=article.text[span[0] : span[1]], start=span[0], end=span[1],
+        page=article.page_at(span[0]),
     )
     judgement = judgement.model_copy(update={"citation": citation})
     if looks_like_instructions(citation.quote):

@@ -18,8 +18,10 @@ import httpx
 from .article import Article, normalize_date, normalize_text
 from .errors import LoadError, UserInputError
 from .feeds import FeedOptions, is_feed, load_feed
+from .pdf import read_pdf
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"}
+READS = ".txt, .md, .html, .jsonl, .pdf"
 MB = 1024 * 1024
 MAX_BYTES = 20 * MB  # the default of FACTDESK_MAX_FILE_MB
 # Formats people drop into a folder of articles by mistake, named so the skip says what the file is.
@@ -134,6 +136,14 @@ def load_html(html: str, source: str, url: str = "") -> Article:
     return _article(data.get("text") or "", _meta(raw, source), source)
 
 
+def load_pdf(data: bytes, source: str) -> Article:
+    """A PDF's text layer, its pages marked so citations can name them (see assistant/pdf.py)."""
+    if not data.startswith(b"%PDF-"):
+        raise LoadError(source, "not a PDF (it does not start with %PDF-)")
+    text, meta = read_pdf(data, source)
+    return _article(text, _meta(meta, source), source)
+
+
 def load_jsonl(text: str, source: str) -> Loaded:
     """One article per line: {"text": ..., "title", "outlet", "url", "published", "fictional"}."""
     loaded = Loaded()
@@ -190,7 +200,9 @@ def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Loaded:
     try:
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
-            raise LoadError(source, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
+            raise LoadError(source, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html, .jsonl, .pdf")
+        if suffix == ".pdf":
+            return Loaded(articles=[load_pdf(_read(path, source, max_bytes), source)])
         text = decode(_read(path, source, max_bytes), source)
         if suffix == ".jsonl":
             return load_jsonl(text, source)
@@ -230,7 +242,7 @@ def walk(folder: Path, failures: list[LoadError] | None = None) -> Iterator[Path
         if others and failures is not None:
             count = sum(Path(name).suffix.lower() not in SUFFIXES for name in visible)
             failures.append(LoadError(
-                root, f"{count} file(s) of other types ({', '.join(others)}); factdesk reads .txt, .md, .html, .jsonl"
+                root, f"{count} file(s) of other types ({', '.join(others)}); factdesk reads {READS}"
             ))
         for name in visible:
             if Path(name).suffix.lower() in SUFFIXES:
@@ -297,6 +309,6 @@ def load(
             loaded.articles.extend(part.articles)
             loaded.failures.extend(part.failures)
         if not loaded.articles and not loaded.failures:
-            loaded.failures.append(LoadError(target, "no files to read (factdesk reads .txt, .md, .html, .jsonl)"))
+            loaded.failures.append(LoadError(target, f"no files to read (factdesk reads {READS})"))
         return loaded
     return load_file(path, max_bytes)

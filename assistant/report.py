@@ -30,6 +30,11 @@ _LABEL_STYLE = {
 }
 
 
+
+def where(page: int | None, start: int, end: int) -> str:
+    """Where a quote sits in its article: the character offsets, and the page for a PDF."""
+    return f"p. {page}, chars {start}-{end}" if page is not None else f"chars {start}-{end}"
+
 def verdict_json(verdict: Verdict) -> str:
     data = verdict.model_dump()
     data["citations"] = [c.model_dump() for c in verdict.citations]
@@ -67,7 +72,7 @@ def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> N
             f"[bold][{number}][/] [{stance_style}]{judgement.stance}[/] "
             f"[bold]{escape(c.outlet or 'unknown outlet')}[/], “{escape(c.title)}” ({c.published or 'undated'})"
         )
-        console.print(f"    “{escape(c.quote)}”  [dim]chars {c.start}-{c.end}[/]")
+        console.print(f"    “{escape(c.quote)}”  [dim]{where(c.page, c.start, c.end)}[/]")
         if verbose:
             console.print(f"    [dim]{escape(judgement.comparison)}[/]")
     if verbose:
@@ -89,7 +94,7 @@ def _passage(console: Console, passage: Passage, mark: str = "") -> None:
         f"{mark}[bold][{passage.number}][/] [bold]{escape(passage.outlet or 'unknown outlet')}[/], "
         f"“{escape(passage.title)}” ({passage.published or 'undated'})"
     )
-    console.print(f"    “{escape(passage.text)}”  [dim]chars {passage.start}-{passage.end}[/]")
+    console.print(f"    “{escape(passage.text)}”  [dim]{where(passage.page, passage.start, passage.end)}[/]")
 
 
 def show_answer(console: Console, answer: Answer, streamed: bool = False) -> None:
@@ -119,7 +124,8 @@ def show_answer_checks(console: Console, answer: Answer) -> None:
                 side = "disputes" if citation in check.disputing else "supports"
                 console.print(f"  {side}: [bold]{escape(citation.outlet or 'unknown outlet')}[/], "
                               f"“{escape(citation.title)}” ({citation.published or 'undated'})")
-                console.print(f"    “{escape(citation.quote)}”  [dim]chars {citation.start}-{citation.end}[/]")
+                place = where(citation.page, citation.start, citation.end)
+                console.print(f"    “{escape(citation.quote)}”  [dim]{place}[/]")
         elif check.status == "unsupported":
             console.print(f"[yellow]! no source supports “{escape(check.sentence)}”[/]")
 
@@ -218,7 +224,7 @@ def check_markdown(report: CheckReport) -> str:
         for c, j in ((j.citation, j) for j in v.judgements if j.citation is not None and j.stance != "irrelevant"):
             assert c is not None
             lines.append(f"- *{j.stance}*: {c.outlet}, \"{c.title}\" ({c.published or 'undated'}): "
-                         f"\"{c.quote}\" (chars {c.start}-{c.end})")
+                         f"\"{c.quote}\" ({where(c.page, c.start, c.end)})")
         lines.append("")
     lines.append(f"*{usage_line(report.usage)}; {report.seconds:.1f} s.*")
     return "\n".join(lines) + "\n"

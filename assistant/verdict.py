@@ -23,6 +23,8 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    #: The page of a PDF the quote is on (None for other articles).
+    page: int | None = None
 
 
 class StanceScores(BaseModel):

@@ -30,6 +30,7 @@ from assistant.ingest import ingest
 from assistant.settings import Settings
 from assistant.store import Store
 from tests.conftest import ROOT, run_cli
+from tests.pdfs import encrypted_pdf, text_pdf
 
 MB = 1024 * 1024
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -70,6 +71,10 @@ GOOD: dict[str, tuple[str, bytes]] = {
         b'{"text": "The fictional Oldmere library extended its opening hours in April.", "outlet": "Times"}\n',
     ),
     "big-line": ("big-line.txt", (b"words flowing on without any stop " * 31000)[:MB].strip()),
+    "pdf-300-pages": ("long-report.pdf", text_pdf(
+        [f"Page {n} of the fictional Vellmar harbour report. The pier inspected on day {n} showed {n % 7} cracked "
+         f"piles. Repairs on that section would cost {n * 3} thousand euros." for n in range(1, 301)],
+        title="Vellmar harbour report (fictional)")),
 }
 JSONL_GOOD = GOOD["jsonl-good"][1].splitlines()
 
@@ -306,6 +311,15 @@ def _stored_text(key: str, has: str, lacks: str) -> Callable[[Ctx, str], None]:
     return check
 
 
+def _pages_kept(ctx: Ctx, out: str) -> None:
+    store = Store(Settings(home=ctx.home))
+    [article] = [a for a in store.articles() if a.source.endswith("long-report.pdf")]
+    store.close()
+    assert article.title == "Vellmar harbour report (fictional)"
+    assert article.page_at(article.text.index("inspected on day 300 ")) == 300
+    assert article.page_at(article.text.index("inspected on day 1 ")) == 1
+
+
 def _bounded_chunks(ctx: Ctx, out: str) -> None:
     store = Store(Settings(home=ctx.home))
     sizes = [len(c.text) for c in store.all_chunks()]
@@ -336,7 +350,12 @@ BAD_FILES: list[tuple[str, str, bytes | Callable[[Ctx, str], Path], str, tuple[s
     ("jsonl-missing-text", "notext.jsonl", JSONL_GOOD[0] + b'\n{"title": "No body"}\n' + JSONL_GOOD[1],
      'line 2: missing or non-string "text"', ("jsonl-good",)),
     ("docx", "notes.docx", ZIP, ".docx", ()),
-    ("pdf", "paper.pdf", PDF, ".pdf", ()),
+    ("epub", "book.epub", ZIP, ".epub", ()),
+    ("pdf-damaged", "paper.pdf", PDF, "damaged PDF, cannot be read", ()),
+    ("pdf-encrypted", "locked.pdf", encrypted_pdf(["The fictional Vellmar pier closes in March 2027."]),
+     "the PDF is encrypted with a password: decrypt it first", ()),
+    ("pdf-image-only", "scan.pdf", text_pdf(["", "", ""]),
+     "the PDF has no text layer (3 page(s) of images, a scan?): run OCR first", ()),
     ("png", "photo.png", PNG, ".png", ()),
 ]
 
@@ -456,8 +475,8 @@ CASES: list[Case] = [
     Case("ingest/folder/no-files", build(lambda ctx: (ctx.inputs / "none").mkdir(), ["ingest", "{in}/none"]), 2,
          "no files to read"),
     Case("ingest/folder/only-other-types",
-         build(lambda ctx: (ctx.write("pics/a.png", PNG), ctx.write("pics/b.pdf", PDF)), ["ingest", "{in}/pics"]), 2,
-         "2 file(s) of other types (.pdf, .png)"),
+         build(lambda ctx: (ctx.write("pics/a.png", PNG), ctx.write("pics/b.docx", ZIP)), ["ingest", "{in}/pics"]),
+         2, "2 file(s) of other types (.docx, .png)"),
     Case("ingest/file/missing-path", build(lambda ctx: None, ["ingest", "{in}/missing.txt"]), 2,
          "no such file or folder"),
     Case("ingest/file/relative-bad-beside-good", _relative_bad_beside_good, 2, "empty.txt: file is empty",
@@ -477,6 +496,9 @@ CASES: list[Case] = [
     Case("ingest/file/1-mb-single-line",
          build(lambda ctx: (_fake_embedder(ctx), ctx.good("big-line")), ["ingest", "{in}/big-line.txt"]), 0, "",
          lines=0, stored=("pre", "big-line"), after=_bounded_chunks),
+    Case("ingest/file/pdf-300-pages",
+         build(lambda ctx: (_fake_embedder(ctx), ctx.good("pdf-300-pages")), ["ingest", "{in}/long-report.pdf"]), 0,
+         "", lines=0, stored=("pre", "pdf-300-pages"), after=_pages_kept),
     # Claims.
     Case("verify/empty", build(lambda ctx: None, ["verify", ""]), 2, "error: the claim is empty"),
     Case("verify/whitespace", build(lambda ctx: None, ["verify", " \t\n  "]), 2, "error: the claim is empty"),
