@@ -298,8 +298,11 @@ def check(
     article: Annotated[str, typer.Argument(help="A file, or the id of a stored article.")],
     as_json: JsonOpt = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="terminal, markdown, or claimreview (schema.org JSON-LD).")
+        str, typer.Option("--format", help="terminal, markdown, html, or claimreview (schema.org JSON-LD).")
     ] = "terminal",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report (html, markdown, claimreview) to a file.")
+    ] = None,
     min_worthiness: Annotated[
         float, typer.Option("--min-worthiness", min=0.0, max=1.0, help="Verify claims at least this check-worthy.")
     ] = 0.5,
@@ -308,8 +311,12 @@ def check(
     concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Extract an article's claims and verify each against the rest of the corpus."""
-    if fmt not in ("terminal", "markdown", "claimreview"):
-        raise UserInputError(f"--format must be terminal, markdown or claimreview, not {fmt!r}")
+    if fmt not in ("terminal", "markdown", "html", "claimreview"):
+        raise UserInputError(f"--format must be terminal, markdown, html or claimreview, not {fmt!r}")
+    if output is not None and (fmt == "terminal" or as_json):
+        raise UserInputError("--output writes --format html, markdown or claimreview")
+    if output is not None and not output.parent.is_dir():
+        raise UserInputError(f"--output {output}: no such folder {output.parent}")
     settings = _settings()
     store = _store(settings)
     source = resolve_article(article, store)
@@ -319,16 +326,26 @@ def check(
         report = run_check(source, store, llm, settings, min_worthiness, max_claims, concurrency)
     finally:
         llm.close()
-    if fmt == "claimreview":
-        from .claimreview import check_reviews
-
-        print(json.dumps(check_reviews(report, settings), indent=2, ensure_ascii=False))
-    elif as_json:
+    if as_json:
         print(report.model_dump_json(indent=2))
-    elif fmt == "markdown":
-        print(check_markdown(report), end="")
-    else:
+    elif fmt == "terminal":
         show_check(out, report, verbose)
+    else:
+        if fmt == "claimreview":
+            from .claimreview import check_reviews
+
+            text = json.dumps(check_reviews(report, settings), indent=2, ensure_ascii=False) + "\n"
+        elif fmt == "html":
+            from .html_report import render
+
+            text = render(report, source)
+        else:
+            text = check_markdown(report)
+        if output is None:
+            print(text, end="")
+        else:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"wrote {output}", highlight=False, markup=False)
 
 
 @app.command()

@@ -25,7 +25,7 @@ RECORDINGS = ROOT / "tests" / "recordings"
 USED_KEYS_FILE = Path(tempfile.gettempdir()) / f"factdesk-recordings-used-{os.getpid()}.txt"
 CORPUS = ROOT / "corpus"
 RECORDING = os.environ.get("FACTDESK_TEST_RECORD") == "1"
-KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS", "FACTDESK_REQUIRE_REAL_MODEL") + (
+KEPT = ("FACTDESK_TEST_RECORD", "FACTDESK_THREADS", "FACTDESK_REQUIRE_REAL_MODEL", "FACTDESK_REQUIRE_BROWSER") + (
     ("FACTDESK_GGUF",) if RECORDING else ()
 )
 

@@ -120,7 +120,7 @@ def test_ask_and_verify_through_the_server(server: LlamaServer, home: Path) -> N
     answer = json.loads(asked.stdout)
     assert answer["text"] and answer["usage"]["calls"] >= 1 and answer["usage"]["replayed"] == 0
     verified = factdesk(server, home, "verify", "The U.S. military moved 150 ISIS detainees to Iraq.", "--json",
-                        FACTDESK_JUDGE="llm")
+                        FACTDESK_JUDGE="llm", FACTDESK_SOURCES="2")
     assert verified.returncode == 0, verified.stderr
     verdict = json.loads(verified.stdout)
     assert verdict["label"] in ("supported", "refuted", "conflicting", "not_enough_evidence")
