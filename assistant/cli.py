@@ -85,9 +85,15 @@ def _settings() -> Settings:
         raise ConfigError(f"invalid setting FACTDESK_{where.upper()}: {first['msg']}") from None
 
 
+#: The stores a command opened, closed when it ends (a test runs many commands in one process).
+_opened: list[Store] = []
+
+
 def _store(settings: Settings) -> Store:
     quiet_chroma()
-    return Store(settings)
+    store = Store(settings)
+    _opened.append(store)
+    return store
 
 
 def _require_articles(store: Store) -> None:
@@ -559,3 +565,6 @@ def main() -> None:
         message = f"internal error: {type(exc).__name__}: {exc} (FACTDESK_DEBUG=1 shows the traceback)"
         err.print(message, highlight=False, markup=False)
         sys.exit(70)
+    finally:
+        while _opened:
+            _opened.pop().close()

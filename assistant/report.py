@@ -44,8 +44,9 @@ def verdict_json(verdict: Verdict) -> str:
 def usage_line(usage: Usage) -> str:
     replay = f", {usage.replayed} replayed" if usage.replayed else ""
     replay += f", {usage.cached} from the cache" if usage.cached else ""
+    reused = f" ({usage.cached_prompt_tokens} of them a reused prefix)" if usage.cached_prompt_tokens else ""
     return (
-        f"{usage.calls} LLM call(s){replay}, {usage.prompt_tokens} prompt + "
+        f"{usage.calls} LLM call(s){replay}, {usage.prompt_tokens} prompt{reused} + "
         f"{usage.completion_tokens} completion tokens, {usage.seconds:.1f} s in the model"
     )
 

@@ -311,8 +311,13 @@ class Store:
             return index
 
     def close(self) -> None:
+        """Release the article table and the Chroma client (its SQLite handles); the store reopens on next use."""
         if self._articles is not None:
             self._articles.close()
+        with self._lock:
+            if self._client is not None and hasattr(self._client, "close"):
+                self._client.close()
+            self._client = self._collection = None
 
 
 def _prune(folder: Path) -> None:

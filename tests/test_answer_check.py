@@ -100,7 +100,7 @@ def test_ask_json_carries_each_sentences_status_and_both_citations(
 def test_the_chat_in_a_terminal_shows_both_figures_and_both_outlets(store: Store, one_sided_model: Endpoint) -> None:
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "NO_COLOR": "1"}
     chat = pexpect.spawn(sys.executable, ["-m", "assistant", "chat"], cwd=str(ROOT), env=env, encoding="utf-8",
-                         dimensions=(50, 220), timeout=60)
+                         dimensions=(50, 220), timeout=60, use_poll=True)
     try:
         chat.expect("factdesk>")
         chat.sendline(QUESTION)

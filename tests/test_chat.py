@@ -43,7 +43,7 @@ def test_a_real_chat_session_in_a_terminal(store: Store, isolated: Path) -> None
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "NO_COLOR": "1"}
     chat = pexpect.spawn(
         sys.executable, ["-m", "assistant", "chat"], cwd=str(ROOT), env=env, encoding="utf-8",
-        dimensions=(50, 220), timeout=900 if RECORDING else 60,
+        dimensions=(50, 220), timeout=900 if RECORDING else 60, use_poll=True,  # poll: no 1,024-descriptor limit
     )
     try:
         chat.expect("6 article\\(s\\) stored")

@@ -57,8 +57,11 @@ class _FormatRefused(Exception):
         self.detail = detail
 
 
-def _root_cause(exc: BaseException) -> FactdeskError | None:
-    """Our own error, if one is buried under the SDK's or instructor's wrappers."""
+E = TypeVar("E", bound=BaseException)
+
+
+def _buried(exc: BaseException, kind: type[E]) -> E | None:
+    """The first exception of ``kind`` under the SDK's or instructor's wrappers (causes, contexts, args, attempts)."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
     while stack:
@@ -66,11 +69,17 @@ def _root_cause(exc: BaseException) -> FactdeskError | None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, FactdeskError):
+        if isinstance(current, kind):
             return current
         stack.extend([current.__cause__, current.__context__])
         stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        stack.extend(e for e in getattr(current, "failed_attempts", None) or [] if isinstance(e, BaseException))
     return None
+
+
+def _root_cause(exc: BaseException) -> FactdeskError | None:
+    """Our own error, if one is buried under the SDK's or instructor's wrappers."""
+    return _buried(exc, FactdeskError)
 
 
 class LLM:
@@ -359,19 +368,7 @@ def _status_error(exc: BaseException) -> openai.APIStatusError | None:
     """The endpoint's HTTP error answer, wherever the SDK or instructor wrapped it."""
     import openai
 
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, openai.APIStatusError):
-            return current
-        stack.extend([current.__cause__, current.__context__])
-        stack.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-        stack.extend(e for e in getattr(current, "failed_attempts", None) or [] if isinstance(e, BaseException))
-    return None
+    return _buried(exc, openai.APIStatusError)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
