@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,6 @@ from assistant.settings import Settings
 from tests.conftest import ROOT
 from tests.test_dialects import Server, dialect_of
 from tests.test_faults import Endpoint, send
-from tests.test_faults import endpoint as loopback_endpoint  # noqa: F401 (the fixture "endpoint", a loopback server)
 from tests.test_recorder import completion
 
 
@@ -70,6 +70,15 @@ def test_an_unreachable_endpoint_is_one_failed_line_with_the_fix_and_the_rest_no
     reachable = result.capabilities[0]
     assert reachable.name == "reachable" and reachable.ok is False and "FACTDESK_BASE_URL" in reachable.fix
     assert [c.ok for c in result.capabilities[1:]] == [None, None, None] and not result.usable
+
+
+@pytest.fixture
+def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Endpoint]:
+    """test_faults' loopback server, without its stubbed sleep: these tests run real processes."""
+    monkeypatch.setenv("FACTDESK_TEST_ALLOW_LOOPBACK", "1")
+    server = Endpoint()
+    yield server
+    server.server.shutdown()
 
 
 def factdesk(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
