@@ -22,14 +22,14 @@ from tests.conftest import CORPUS, ROOT
 KILLS = 20
 
 
-def corpus(folder: Path) -> Path:
-    """The bundled corpus plus 40 generated articles, so an ingest lasts long enough to be killed inside."""
+def corpus(folder: Path, generated: int = 40) -> Path:
+    """The bundled corpus plus generated articles (40: an ingest lasts long enough to be killed inside)."""
     folder.mkdir()
     (folder / "articles.jsonl").write_text((CORPUS / "articles.jsonl").read_text())
     rng = random.Random(3)
     words = (CORPUS / "articles.jsonl").read_text().split()
     with (folder / "generated.jsonl").open("w") as out:
-        for i in range(40):
+        for i in range(generated):
             sentences = [" ".join(rng.choice(words) for _ in range(18)) + "." for _ in range(30)]
             out.write(json.dumps({"title": f"Generated {i} (fictional)", "fictional": True,
                                   "text": " ".join(sentences)}) + "\n")
@@ -102,7 +102,9 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> N
 
 
 def test_two_ingests_at_once_serialise_on_the_write_lock(tmp_path: Path) -> None:
-    source = corpus(tmp_path / "in")
+    # 10 generated articles: the first ingest must end within the second's 30 s wait for the lock, even on a
+    # loaded 2-core machine (46 articles took longer there and the second gave up, as it should).
+    source = corpus(tmp_path / "in", generated=10)
     subset = tmp_path / "subset"
     subset.mkdir()
     (subset / "articles.jsonl").write_text((source / "articles.jsonl").read_text())
