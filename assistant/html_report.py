@@ -1,7 +1,7 @@
 """An article's check as one self-contained HTML page: the article with each checked claim highlighted in place.
 
 Rendered with Jinja2 (autoescaped: article text and quotes are data, never
-markup) from ``templates/check_report.html``. The page has no script and
+markup; only http and https URLs become links) from ``templates/check_report.html``. The page has no script and
 loads nothing: styles are inline, so it opens offline and from an e-mail.
 A summary bar across the top counts the verdicts; each highlight links to its
 claim's card (verdict, confidence, and the sources' verbatim quotes with

@@ -134,3 +134,30 @@ def test_the_report_renders_in_a_real_browser_with_highlights_on_the_right_spans
         assert browser.save_screenshot(str(ARTIFACTS / "check-report-phone.png"))
     finally:
         browser.quit()
+
+
+def test_article_text_and_urls_are_data_not_markup(tmp_path: Path) -> None:
+    from assistant.article import Article
+    from assistant.check import CheckReport, ClaimCheck
+    from assistant.extract import Claim
+    from assistant.html_report import render
+    from assistant.llm.usage import Usage
+    from assistant.verdict import Citation, SourceJudgement, Verdict
+
+    text = "Fictional. The <script>alert(1)</script> pier closes in 2027."
+    article = Article.create(text, title="Vellmar <b>pier</b> (fictional)")
+    start = text.index("The")
+    claim = Claim(text=text[start:], article_id=article.id, start=start, end=len(text), source_sentence=text[start:],
+                  type="event", kind="fact", checkworthiness=0.9, reason="fictional")
+    citation = Citation(article_id="x", outlet="Bugle", title="t", published=None, url="javascript:alert(2)",
+                        quote="The pier closes in 2027.", start=0, end=24)
+    judgement = SourceJudgement(article_id="x", outlet="Bugle", title="t", stance="supports",
+                                confidence=0.9, comparison="", citation=citation)
+    verdict = Verdict(claim=claim.text, label="supported", confidence=0.8, summary="s", judgements=[judgement],
+                      model="m", usage=Usage(), seconds=0.0)
+    report = CheckReport(article_id=article.id, title=article.title, outlet="", published=None,
+                         checks=[ClaimCheck(claim=claim, verdict=verdict)], counts={"supported": 1}, usage=Usage(),
+                         seconds=0.0)
+    page = render(report, article)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>pier</b>" not in page and "javascript:" not in page
