@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.llm.client import ALLOW_MODEL_REQUESTS
+from assistant.llm.guard import ALLOW_MODEL_REQUESTS, LOOPBACK
 from assistant.llm.recorder import USED_LOG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def _guard(original):  # type: ignore[no-untyped-def]
         if self.family == socket.AF_UNIX:
             return original(self, address)
         host = address[0] if isinstance(address, tuple) else address
-        if os.environ.get("FACTDESK_TEST_ALLOW_LOOPBACK") == "1" and host in ("127.0.0.1", "::1", "localhost"):
+        if os.environ.get("FACTDESK_TEST_ALLOW_LOOPBACK") == "1" and host in LOOPBACK:
             return original(self, address)
         raise NetworkBlocked(f"network access attempted in a test: {address!r}")
 

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.errors import ConfigError
 from assistant.llm import LLM
-from assistant.llm.client import ALLOW_MODEL_REQUESTS
+from assistant.llm.guard import ALLOW_MODEL_REQUESTS
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT
 

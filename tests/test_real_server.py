@@ -63,14 +63,16 @@ class LlamaServer:
 
 @pytest.fixture(scope="module")
 def server(small_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    os.environ["FACTDESK_TEST_ALLOW_LOOPBACK"] = "1"
-    running = LlamaServer(small_gguf, tmp_path_factory.mktemp("llama-server") / "server.log")
-    try:
-        running.wait()
-        yield running
-    finally:
-        running.process.terminate()
-        running.process.wait(30)
+    # Loopback is allowed while this module runs, and the setting is undone after it, not left to later tests.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FACTDESK_TEST_ALLOW_LOOPBACK", "1")
+        running = LlamaServer(small_gguf, tmp_path_factory.mktemp("llama-server") / "server.log")
+        try:
+            running.wait()
+            yield running
+        finally:
+            running.process.terminate()
+            running.process.wait(30)
 
 
 @pytest.fixture(scope="module")

