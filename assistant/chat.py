@@ -14,15 +14,16 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .answer import Answer, answer
-from .conversation import Conversation, Turn, standalone
+from .answer.answer import Answer, answer
+from .answer.conversation import Conversation, Turn, standalone
+from .corpus.ingest import ingest
+from .corpus.store import Store
 from .errors import FactdeskError, UserInputError
-from .ingest import ingest
 from .llm import LLM
-from .report import show_answer, show_ingest, show_passages, show_verdict
+from .report.terminal import show_answer, show_ingest, show_passages, show_verdict
 from .settings import Settings
-from .store import Store
-from .verify import checkable_claim, verify
+from .untrusted import checkable_claim
+from .verify.verifier import verify
 
 PROMPT = "factdesk> "
 HELP = """Ask a question about your articles, or use a command:

@@ -19,23 +19,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from . import __version__
-from .answer import answer as run_answer
-from .batch import ClaimLine, in_order, read_claims
-from .benchmarks import DATASETS, Split
+from .answer.answer import answer as run_answer
+from .answer.conversation import Conversation, Turn, load, saved, summary
 from .chat import ChatSession
 from .chat import run as run_chat
-from .check import check as run_check
-from .check import resolve_article
-from .conversation import Conversation, Turn, load, saved, summary
-from .errors import ConfigError, FactdeskError, RecordingMissingCasesError, UserInputError
-from .eval_report import write_report
-from .eval_run import run_benchmark, run_case_files
-from .evaluate import below_thresholds, read_thresholds
-from .extract import extract as run_extract
-from .feeds import FeedOptions
-from .ingest import ingest as run_ingest
+from .claims.check import check as run_check
+from .claims.check import resolve_article
+from .claims.extract import extract as run_extract
+from .corpus.feeds import FeedOptions
+from .corpus.ingest import ingest as run_ingest
+from .corpus.store import Store, quiet_chroma
+from .errors import ConfigError, FactdeskError, UserInputError
 from .llm import LLM, Usage
-from .report import (
+from .report.terminal import (
     answer_json,
     batch_row,
     check_markdown,
@@ -44,7 +40,6 @@ from .report import (
     show_answer,
     show_check,
     show_claims,
-    show_eval_run,
     show_hits,
     show_ingest,
     show_verdict,
@@ -52,12 +47,11 @@ from .report import (
     verdict_json,
 )
 from .settings import Settings, load_settings
-from .store import Store, quiet_chroma
-from .verdict import Verdict
-from .verify import checkable_claim, clean_claim, visible_text
-from .verify import verify as run_verify
+from .untrusted import checkable_claim, clean_claim, visible_text
+from .verify.batch import ClaimLine, in_order, read_claims
+from .verify.verdict import Verdict
+from .verify.verifier import verify as run_verify
 
-EVALS = Path("evals")
 app = typer.Typer(
     name="factdesk",
     help="Check claims against your own article collection, with quotes you can trace.",
@@ -215,7 +209,7 @@ def verify(
     finally:
         llm.close()
     if fmt == "claimreview":
-        from .claimreview import claim_review
+        from .report.claimreview import claim_review
 
         print(json.dumps(claim_review(verdict, settings), indent=2, ensure_ascii=False))
     elif as_json:
@@ -338,11 +332,11 @@ def check(
         show_check(out, report, verbose)
     else:
         if fmt == "claimreview":
-            from .claimreview import check_reviews
+            from .report.claimreview import check_reviews
 
             text = json.dumps(check_reviews(report, settings), indent=2, ensure_ascii=False) + "\n"
         elif fmt == "html":
-            from .html_report import render
+            from .report.html import render
 
             text = render(report, source)
         else:
@@ -432,7 +426,7 @@ def conversations(
 @app.command("eval")
 def evaluate(
     cases: Annotated[
-        list[Path] | None, typer.Option("--cases", help="Case files or folders (JSONL); default evals/cases/.")
+        list[Path] | None, typer.Option("--cases", help="Case files or folders (JSONL); default the cases in evals/.")
     ] = None,
     recordings: Annotated[
         Path | None,
@@ -443,13 +437,14 @@ def evaluate(
     check_thresholds: Annotated[
         bool, typer.Option("--check", help="Exit 1 when a metric is below its threshold.")
     ] = False,
-    thresholds: Annotated[Path, typer.Option("--thresholds", help="Metric floors (JSON).")] = EVALS
-    / "thresholds.json",
+    thresholds: Annotated[
+        Path | None, typer.Option("--thresholds", help="Metric floors (JSON); default evals/thresholds.json.")
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Write report.md with confusion and reliability PNGs here.")
     ] = None,
     dataset: Annotated[
-        str | None, typer.Option("--dataset", help=f"A public benchmark: {', '.join(DATASETS)}.")
+        str | None, typer.Option("--dataset", help="A public benchmark by name (evals/README.md lists them).")
     ] = None,
     path: Annotated[Path | None, typer.Option("--path", help="The dataset's file or folder.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Dataset items to sample.")] = 20,
@@ -463,52 +458,21 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     """Measure verification and extraction on labelled cases, replaying recorded answers (offline, seconds)."""
-    settings = _settings()
-    if dataset is not None:
-        if path is None:
-            raise UserInputError("--dataset needs --path, the dataset's file or folder")
-        if mode not in ("grounded", "open"):
-            raise UserInputError(f"--mode must be grounded or open, not {mode!r}")
-        if check_thresholds:
-            raise UserInputError("--check applies to the case suites, not to --dataset")
-        if split not in ("validation", "test", "all"):
-            raise UserInputError(f"--split must be validation, test or all, not {split!r}")
-        folder = recordings or settings.recordings_dir
-        if (Path.cwd() / EVALS).is_dir() and folder.resolve().is_relative_to(Path.cwd().resolve()):
-            raise UserInputError(f"{folder}: recordings of a public dataset stay outside the repository; "
-                                 "use --recordings or FACTDESK_RECORDINGS")
-    else:
-        folder = recordings or EVALS / "recordings"
-    settings = settings.model_copy(update={"record_mode": "record" if record else "replay", "recordings": folder})
-    floors = read_thresholds(thresholds) if check_thresholds else {}
-    quiet_chroma()
-    if dataset is not None:
-        assert path is not None
-        side: Split = "validation" if split == "validation" else "test" if split == "test" else "all"
-        run = run_benchmark(dataset, path, limit, seed, "open" if mode == "open" else "grounded", settings, side)
-    else:
-        run = run_case_files(cases or [EVALS / "cases"], settings, Path.cwd())
-    if as_json:
-        print(json.dumps(run.to_json(), indent=2, ensure_ascii=False))
-    else:
-        show_eval_run(out, run)
-    if report is not None:
-        for written in write_report(run, report):
-            err.print(f"wrote {written}", highlight=False, markup=False)
-    if run.stale():
-        raise RecordingMissingCasesError(run.stale())
-    if check_thresholds:
-        failures = below_thresholds(run.metrics(), floors, thresholds)
-        for failure in failures:
-            err.print(f"eval: {failure}", markup=False)
-        if failures:
-            raise typer.Exit(1)
+    from .eval.command import evaluate as run_evaluation
+
+    passed = run_evaluation(
+        _settings(), out, err, cases=cases, recordings=recordings, record=record, check=check_thresholds,
+        thresholds=thresholds, report=report, dataset=dataset, path=path, limit=limit, seed=seed, split=split,
+        mode=mode, as_json=as_json,
+    )
+    if not passed:
+        raise typer.Exit(1)
 
 
 @app.command()
 def endpoint(as_json: JsonOpt = False) -> None:
     """Check the configured model endpoint: reachable, model, structured output, streaming, logprobs, context."""
-    from .probe import probe
+    from .llm.probe import probe
 
     result = probe(_settings())
     if as_json:

@@ -2,10 +2,10 @@
 
     python bench/ablation.py
 
-For each check of ``assistant/checks.py`` that can overrule the classifier
+For each check of ``assistant/verify/vetoes.py`` that can overrule the classifier
 ("names" and "numbers" veto a support, "refutation" vetoes a refute), the
 benchmarks are judged with no check, with that check alone, and with all of
-them, in grounded mode. The choice (``classifier_judge.VETOES``) is made on
+them, in grounded mode. The choice (``classifier.VETOES``) is made on
 the validation rows; the test rows are what it is reported with.
 """
 
@@ -36,11 +36,11 @@ def main() -> None:
     parser.add_argument("--splits", nargs="*", default=["validation", "test"])
     args = parser.parse_args()
 
-    from assistant.aggregate import aggregate
-    from assistant.benchmarks import grounded_evidence, read_dataset, source_articles, split_items
-    from assistant.classifier_judge import classify
-    from assistant.evaluate import binary_balanced_accuracy
-    from assistant.stance import CachedStanceModel
+    from assistant.eval.benchmarks import grounded_evidence, read_dataset, source_articles, split_items
+    from assistant.eval.metrics import binary_balanced_accuracy
+    from assistant.verify.aggregate import aggregate
+    from assistant.verify.classifier import classify
+    from assistant.verify.stance import CachedStanceModel
 
     model = CachedStanceModel(2)
     print(f"{'split':<11}{'dataset':<17}{'n':>5}" + "".join(f"{c:>12}" for c in CONFIGS))

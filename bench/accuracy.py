@@ -46,8 +46,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    from assistant.benchmarks import read_dataset, run_grounded, sample, split_items
-    from assistant.evaluate import compute
+    from assistant.eval.benchmarks import read_dataset, run_grounded, sample, split_items
+    from assistant.eval.verification import compute
     from assistant.settings import Settings
 
     os.environ.setdefault("FACTDESK_RECORD_MODE", "record" if args.record else "replay")

@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     os.environ.setdefault("FACTDESK_RECORD_MODE", "replay")
     os.environ.setdefault("FACTDESK_RECORDINGS", str(ROOT / "evals" / "recordings"))
-    from assistant.answer import answer
-    from assistant.answer_check import check_answer
-    from assistant.evaluate import ScratchStores
-    from assistant.evaluate_answer import load_answer_cases
+    from assistant.answer.answer import answer
+    from assistant.answer.sentence_check import check_answer
+    from assistant.eval.answers import load_answer_cases
+    from assistant.eval.cases import ScratchStores
     from assistant.llm import LLM
     from assistant.settings import Settings
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def synthetic_corpus(folder: Path, articles: int, seed: int) -> int:
-    from assistant.chunking import sentences
-    from assistant.loaders import load
+    from assistant.corpus.chunking import sentences
+    from assistant.corpus.loaders import load
 
     pool = []
     for article in load(str(ROOT / "corpus")).articles:
@@ -47,12 +47,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FACTDESK_HOME"] = str(Path(tmp) / "home")
-        from assistant.embedding import get_embedder
-        from assistant.ingest import ingest
+        from assistant.corpus.embedding import get_embedder
+        from assistant.corpus.ingest import ingest
+        from assistant.corpus.store import Store, quiet_chroma
         from assistant.llm import LLM
         from assistant.settings import Settings
-        from assistant.store import Store, quiet_chroma
-        from assistant.verify import verify
+        from assistant.verify.verifier import verify
 
         quiet_chroma()
         synthetic_corpus(Path(tmp), args.articles, args.seed)
@@ -61,8 +61,8 @@ def main() -> None:
         get_embedder(settings.embed_threads)  # load once, outside the timings
         first = ingest([tmp], store)
         again = ingest([tmp], store)
-        from assistant.chunking import chunk
-        from assistant.loaders import load
+        from assistant.corpus.chunking import chunk
+        from assistant.corpus.loaders import load
 
         texts = [c.text for a in load(tmp).articles for c in chunk(a.id, a.text, settings.chunk_chars)]
         started = time.perf_counter()

@@ -33,11 +33,11 @@ def main() -> None:
         if args.gguf:
             os.environ["FACTDESK_GGUF"] = str(args.gguf)
             os.environ["FACTDESK_MODEL"] = args.gguf.stem
-        from assistant.ingest import ingest
+        from assistant.corpus.ingest import ingest
+        from assistant.corpus.store import Store, quiet_chroma
         from assistant.llm import LLM
         from assistant.settings import Settings
-        from assistant.store import Store, quiet_chroma
-        from assistant.verify import verify
+        from assistant.verify.verifier import verify
 
         quiet_chroma()
         settings = Settings()  # FACTDESK_RECORD_MODE=record keeps the answers, e.g. for evals/recordings

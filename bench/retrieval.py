@@ -84,8 +84,8 @@ def fill(template: str, rng: random.Random) -> str:
 
 
 def base_sentences(count: int, rng: random.Random) -> list[str]:
-    from assistant.chunking import sentences
-    from assistant.loaders import load
+    from assistant.corpus.chunking import sentences
+    from assistant.corpus.loaders import load
 
     pool = []
     for article in load(str(ROOT / "corpus")).articles:
@@ -121,8 +121,8 @@ class Synthesiser:
         return _NUMBER.sub(lambda _: f"{int(self.rng.integers(2, 9000)):,}", sentence)
 
     def articles(self, count: int) -> list[tuple[object, list[object], np.ndarray]]:
-        from assistant.article import Article
-        from assistant.chunking import Chunk, chunk_id
+        from assistant.corpus.article import Article
+        from assistant.corpus.chunking import Chunk, chunk_id
 
         out = []
         for _ in range(count):
@@ -153,10 +153,10 @@ def percentile(values: list[float], q: float) -> float:
 def child(home: str, claim: str) -> None:
     """The first query of a new process: what one `factdesk verify` pays before the model."""
     os.environ["FACTDESK_HOME"] = home
-    from assistant.embedding import get_embedder
-    from assistant.retrieval import retrieve
+    from assistant.corpus.embedding import get_embedder
+    from assistant.corpus.store import Store, quiet_chroma
     from assistant.settings import Settings
-    from assistant.store import Store, quiet_chroma
+    from assistant.verify.retrieve import retrieve
 
     quiet_chroma()
     settings = Settings()
@@ -186,13 +186,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = str(Path(tmp) / "home")
         os.environ["FACTDESK_HOME"] = home
-        from assistant.chunking import CHUNKER_VERSION
-        from assistant.embedding import get_embedder
+        from assistant.corpus.chunking import CHUNKER_VERSION
+        from assistant.corpus.embedding import get_embedder
+        from assistant.corpus.store import Store, quiet_chroma
         from assistant.llm import LLM
-        from assistant.retrieval import retrieve
         from assistant.settings import Settings
-        from assistant.store import Store, quiet_chroma
-        from assistant.verify import verify
+        from assistant.verify.retrieve import retrieve
+        from assistant.verify.verifier import verify
 
         quiet_chroma()
         settings = Settings()

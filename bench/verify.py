@@ -72,11 +72,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FACTDESK_HOME"] = str(Path(tmp) / "home")
         os.environ.pop("FACTDESK_CHROMA_URL", None)
-        from assistant.check import check
-        from assistant.ingest import ingest
+        from assistant.claims.check import check
+        from assistant.corpus.ingest import ingest
+        from assistant.corpus.store import Store, quiet_chroma
         from assistant.llm import LLM
-        from assistant.store import Store, quiet_chroma
-        from assistant.verify import verify
+        from assistant.verify.verifier import verify
 
         quiet_chroma()
         settings = Settings()

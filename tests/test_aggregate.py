@@ -1,5 +1,5 @@
-from assistant.aggregate import aggregate
-from assistant.verdict import Citation, SourceJudgement
+from assistant.verify.aggregate import aggregate
+from assistant.verify.verdict import Citation, SourceJudgement
 
 
 def j(outlet: str, stance: str, confidence: float = 0.9, quoted: bool = True, article: str = "") -> SourceJudgement:

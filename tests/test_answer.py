@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import NOT_IN_SOURCES, Passage, abstains, answer, messages, review
+from assistant.answer.answer import NOT_IN_SOURCES, Passage, abstains, answer, messages, review
+from assistant.corpus.store import Store
 from assistant.llm import LLM
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS, run_cli
 
 QUESTION = "How many ISIS detainees have been moved to Iraq so far?"

@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.ingest import ingest
+from assistant.corpus.ingest import ingest
+from assistant.corpus.store import Store
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import ROOT, run_cli
 from tests.pdfs import encrypted_pdf, text_pdf
 
@@ -186,7 +186,7 @@ def _fake_embedder(ctx: Ctx) -> None:
             vectors = np.asarray(rows, dtype=np.float32) + 1.0
             return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    ctx.monkeypatch.setattr("assistant.ingest.get_embedder", lambda threads=1: Fake())
+    ctx.monkeypatch.setattr("assistant.corpus.ingest.get_embedder", lambda threads=1: Fake())
 
 
 def ingest_file(name: str, data: bytes | Callable[[Ctx, str], Path]) -> Make:
@@ -274,7 +274,7 @@ def _hold_lock(ctx: Ctx) -> None:
     holder = subprocess.Popen([sys.executable, "-c", script, str(ctx.home / "write.lock")], stdout=subprocess.PIPE)
     ctx.cleanup.append(lambda: (holder.kill(), holder.wait()))
     assert holder.stdout is not None and holder.stdout.readline().strip() == b"locked"
-    ctx.monkeypatch.setattr("assistant.store.LOCK_WAIT", 0.5)
+    ctx.monkeypatch.setattr("assistant.corpus.store.LOCK_WAIT", 0.5)
 
 
 def _no_proxy(ctx: Ctx) -> None:

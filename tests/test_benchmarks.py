@@ -6,7 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.benchmarks import (
+from assistant.errors import UserInputError
+from assistant.eval.benchmarks import (
     BenchItem,
     Passage,
     detokenize,
@@ -16,8 +17,7 @@ from assistant.benchmarks import (
     source_articles,
     split_items,
 )
-from assistant.errors import UserInputError
-from assistant.evaluate import compute
+from assistant.eval.verification import compute
 from assistant.llm import LLM
 from tests.conftest import ROOT, run_cli
 from tests.test_recorder import Scripted, completion, settings
@@ -193,8 +193,8 @@ def test_benchmark_recordings_must_stay_outside_the_repository(
 
 
 def test_open_mode_ingests_the_evidence_and_retrieves_it(tmp_path: Path) -> None:
-    from assistant.benchmarks import run_open
-    from assistant.store import quiet_chroma
+    from assistant.corpus.store import quiet_chroma
+    from assistant.eval.benchmarks import run_open
 
     quiet_chroma()
     quote = "The Ost river flows north into Lake Vesta, surveyors said."

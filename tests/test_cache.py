@@ -10,12 +10,12 @@ import httpx
 import numpy as np
 import pytest
 
-from assistant.embedding import Embedder
+from assistant.corpus.embedding import Embedder
+from assistant.corpus.ingest import ingest
+from assistant.corpus.store import Store
 from assistant.errors import ModelError
-from assistant.ingest import ingest
 from assistant.llm import LLM
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.test_recorder import MESSAGES, Capital, Scripted, completion, settings
 from tests.test_streaming import HELLO, streamed
 from tests.test_streaming import MESSAGES as SAY_HELLO

@@ -12,15 +12,15 @@ import pytest
 from rich.console import Console
 
 from assistant.chat import ChatSession
+from assistant.corpus.store import Store
 from assistant.errors import UserInputError
 from assistant.llm import LLM
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS, RECORDING, ROOT, run_cli
 from tests.test_e2e import HEADLINE
 
 # These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
-# test_e2e, test_classifier_judge and test_answer_check.
+# test_e2e, test_classifier and test_sentence_check.
 pytestmark = pytest.mark.usefixtures("llm_judge")
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

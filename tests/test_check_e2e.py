@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.corpus.store import Store
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS, RECORDING, run_cli
 
 # Extraction replays the embedded model. Most tests here drive the LLM judge's path (its endpoint, its

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.embedding import MiniLMEmbeddingFunction
+from assistant.corpus.embedding import MiniLMEmbeddingFunction
 from tests.conftest import CORPUS, run_cli
 from tests.test_e2e import HEADLINE
 

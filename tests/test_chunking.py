@@ -1,7 +1,7 @@
 import time
 
-from assistant.article import Article
-from assistant.chunking import chunk, chunk_id, sentences
+from assistant.corpus.article import Article
+from assistant.corpus.chunking import chunk, chunk_id, sentences
 
 TEXT = (
     "U.S. Admiral Brad Cooper said: \"We are coordinating closely.\" The group moved 150 fighters.\n\n"

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
-from assistant.claimreview import RATINGS, claim_review
+from assistant.corpus.store import Store
 from assistant.llm.usage import Usage
 from assistant.package_files import package_file
+from assistant.report.claimreview import RATINGS, claim_review
 from assistant.settings import Settings
-from assistant.store import Store
-from assistant.verdict import Verdict
+from assistant.verify.verdict import Verdict
 from tests.conftest import CORPUS, run_cli
 
 SCHEMA = "https://schema.org/"

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import CORPUS, ROOT, run_cli
 
 # These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
-# test_e2e, test_classifier_judge and test_answer_check.
+# test_e2e, test_classifier and test_sentence_check.
 pytestmark = pytest.mark.usefixtures("llm_judge")
 
 

@@ -12,19 +12,19 @@ from typing import Any
 import httpx
 import pytest
 
-from assistant.batch import in_order, read_claims
 from assistant.errors import UserInputError
 from assistant.llm import LLM
 from assistant.llm.embedded import EmbeddedTransport
 from assistant.llm.retry import RetryTransport
 from assistant.settings import Settings
+from assistant.verify.batch import in_order, read_claims
 from tests.conftest import CORPUS, run_cli
 from tests.test_chroma_server import comparable
 from tests.test_e2e import HEADLINE
 from tests.test_recorder import Capital, completion, settings
 
 # These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
-# test_e2e, test_classifier_judge and test_answer_check.
+# test_e2e, test_classifier and test_sentence_check.
 pytestmark = pytest.mark.usefixtures("llm_judge")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.conversation import Conversation, Turn, load, rewrite_messages, saved, standalone
+from assistant.answer.conversation import Conversation, Turn, load, rewrite_messages, saved, standalone
 from assistant.errors import UserInputError
 from assistant.llm import LLM
 from assistant.settings import Settings

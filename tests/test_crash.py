@@ -14,9 +14,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from assistant.ingest import ingest
+from assistant.corpus.ingest import ingest
+from assistant.corpus.store import Store
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS, ROOT
 
 KILLS = 20

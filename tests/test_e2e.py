@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.corpus.store import Store
 from assistant.llm import LLM
 from assistant.settings import Settings
-from assistant.store import Store
-from assistant.verify import verify
+from assistant.verify.verifier import verify
 from tests.conftest import CORPUS, RECORDING, run_cli
 
 HEADLINE = "The United States has transferred 7,000 ISIS detainees to Iraq."

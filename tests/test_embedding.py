@@ -4,7 +4,7 @@ import socket
 import numpy as np
 import pytest
 
-from assistant.embedding import MiniLMEmbeddingFunction, get_embedder
+from assistant.corpus.embedding import MiniLMEmbeddingFunction, get_embedder
 from tests.conftest import NetworkBlocked
 
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval_report import markdown, write_report
-from assistant.eval_run import EvalRun
-from assistant.evaluate import CaseResult, compute
-from assistant.evaluate_extract import ExtractResult, compute_extract
+from assistant.eval.extraction import ExtractResult, compute_extract
+from assistant.eval.report import markdown, write_report
+from assistant.eval.runner import EvalRun
+from assistant.eval.verification import CaseResult, compute
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

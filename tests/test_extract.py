@@ -5,8 +5,8 @@ from pathlib import Path
 
 import httpx
 
-from assistant.article import Article
-from assistant.extract import extract, ground, tidy, windows
+from assistant.claims.extract import extract, ground, tidy, windows
+from assistant.corpus.article import Article
 from assistant.llm import LLM
 from tests.test_recorder import Scripted, completion, settings
 

@@ -118,7 +118,7 @@ def test_the_per_run_cap_takes_the_newest_entries(site: Site, capsys: pytest.Cap
 def test_the_delay_is_kept_between_fetches(site: Site, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     slept: list[float] = []
-    monkeypatch.setattr("assistant.feeds.time.sleep", slept.append)
+    monkeypatch.setattr("assistant.corpus.feeds.time.sleep", slept.append)
     assert run_cli(["ingest", f"{site.base}/feed.xml", "--since", "2026-03-01", "--json"], capsys)[0] == 0
     assert slept == [1.0, 1.0]  # three fetches (one fails), the default second between each two
 

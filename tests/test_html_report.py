@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.corpus.store import Store
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS, ROOT, run_cli
 
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -137,12 +137,12 @@ def test_the_report_renders_in_a_real_browser_with_highlights_on_the_right_spans
 
 
 def test_article_text_and_urls_are_data_not_markup(tmp_path: Path) -> None:
-    from assistant.article import Article
-    from assistant.check import CheckReport, ClaimCheck
-    from assistant.extract import Claim
-    from assistant.html_report import render
+    from assistant.claims.check import CheckReport, ClaimCheck
+    from assistant.claims.extract import Claim
+    from assistant.corpus.article import Article
     from assistant.llm.usage import Usage
-    from assistant.verdict import Citation, SourceJudgement, Verdict
+    from assistant.report.html import render
+    from assistant.verify.verdict import Citation, SourceJudgement, Verdict
 
     text = "Fictional. The <script>alert(1)</script> pier closes in 2027."
     article = Article.create(text, title="Vellmar <b>pier</b> (fictional)")

@@ -2,12 +2,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import CHUNKER_VERSION, chunk
+from assistant.corpus.chunking import CHUNKER_VERSION, chunk
+from assistant.corpus.ingest import ingest
+from assistant.corpus.loaders import load
+from assistant.corpus.store import Store
 from assistant.errors import StoreError
-from assistant.ingest import ingest
-from assistant.loaders import load
 from assistant.settings import Settings
-from assistant.store import Store
 from tests.conftest import CORPUS
 
 

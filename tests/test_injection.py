@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answer, answer
-from assistant.ingest import ingest
+from assistant.answer.answer import Answer, answer
+from assistant.corpus.ingest import ingest
+from assistant.corpus.store import Store
 from assistant.llm import LLM
 from assistant.settings import Settings
-from assistant.store import Store
-from assistant.verify import verify
+from assistant.verify.verifier import verify
 from tests.conftest import CORPUS, RECORDING, RECORDINGS, ROOT
 
 HOSTILE = ROOT / "tests" / "data" / "hostile.jsonl"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.corpus.loaders import MB, LoadError, load, load_file, load_url
 from assistant.errors import UserInputError
-from assistant.loaders import MB, LoadError, load, load_file, load_url
 from tests.conftest import run_cli
 
 HTML = """<html><head><title>Bridge reopens</title><script>var tracking = "ignore me";</script></head>

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embedding import Embedder
+from assistant.corpus.embedding import Embedder
 from assistant.errors import ConfigError
 from assistant.llm.embedded import EMBEDDED, model_file, part_paths
 from assistant.package_files import package_file

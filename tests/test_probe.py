@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from assistant.llm.dialects import DialectMemory
-from assistant.probe import probe
+from assistant.llm.probe import probe
 from assistant.settings import Settings
 from tests.conftest import ROOT
 from tests.test_dialects import Server, dialect_of

@@ -1,4 +1,4 @@
-from assistant.quotes import locate
+from assistant.verify.quotes import locate
 
 TEXT = 'The U.S. military said it moved 150 fighters.\nCooper said: “We are closely coordinating.”'
 

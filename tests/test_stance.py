@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.stance import MODEL_DIR, MODEL_FILE, StanceModel, get_stance_model, load_calibration
+from assistant.verify.stance import MODEL_DIR, MODEL_FILE, StanceModel, get_stance_model, load_calibration
 
 CLAIM = "The Dornfeld bridge reopened to traffic in March."
 

@@ -35,16 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stance_data import NEI, REFUTED, SUPPORTED, Pair, build  # noqa: E402
 
-from assistant import classifier_judge  # noqa: E402
-from assistant.aggregate import aggregate  # noqa: E402
-from assistant.article import Article  # noqa: E402
-from assistant.benchmarks import BenchItem, grounded_evidence, read_dataset, source_articles, split_items  # noqa: E402
-from assistant.chunking import Span, sentences  # noqa: E402
-from assistant.classifier_judge import classify  # noqa: E402
-from assistant.evaluate import binary_balanced_accuracy  # noqa: E402
-from assistant.retrieval import Evidence  # noqa: E402
-from assistant.stance import MODEL_DIR, MODEL_FILE, CachedStanceModel, StanceModel, softmax  # noqa: E402
-from assistant.verdict import Label  # noqa: E402
+from assistant.corpus.article import Article  # noqa: E402
+from assistant.corpus.chunking import Span, sentences  # noqa: E402
+from assistant.eval.benchmarks import BenchItem, grounded_evidence, read_dataset, source_articles, split_items  # noqa: E402
+from assistant.eval.metrics import binary_balanced_accuracy  # noqa: E402
+from assistant.verify import classifier  # noqa: E402
+from assistant.verify.aggregate import aggregate  # noqa: E402
+from assistant.verify.classifier import classify  # noqa: E402
+from assistant.verify.retrieve import Evidence  # noqa: E402
+from assistant.verify.stance import MODEL_DIR, MODEL_FILE, CachedStanceModel, StanceModel, softmax  # noqa: E402
+from assistant.verify.verdict import Label  # noqa: E402
 
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
 TO_LABEL: dict[int, Label] = {SUPPORTED: "supported", REFUTED: "refuted", NEI: "not_enough_evidence"}
@@ -208,8 +208,8 @@ def main() -> None:
             memo[key] = plain_windows(text, picked)
         return memo[key]
 
-    plain_windows = classifier_judge.windows
-    classifier_judge.windows = cached_windows  # type: ignore[assignment]
+    plain_windows = classifier.windows
+    classifier.windows = cached_windows  # type: ignore[assignment]
     chosen = validation[:: max(1, len(validation) // args.pair_items)][: args.pair_items]
     sets = {
         "fever-symmetric dev": bench_items("fever-symmetric", args.benchmarks / "fever-symmetric"

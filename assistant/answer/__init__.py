@@ -1,0 +1,1 @@
+"""Answering questions from the corpus, with cited passages and every stated sentence checked."""

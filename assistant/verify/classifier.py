@@ -1,0 +1,111 @@
+"""Judge one source's stance with the trained classifier: windows of the article, scored, the best one cited.
+
+A window is one evidence sentence, or it with the sentence before and/or
+after it, so support that spans two sentences ("The council approved the
+plan. It will cost 42 million euros.") is read as one piece. Every window is
+scored; the source's stance is that of its best window when the calibrated
+probability reaches the threshold fitted on validation data, and the citation
+is the smallest window that decides it (within 0.9 of the best score), sliced
+from the article by offsets, so it is verbatim by construction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus.chunking import Span, sentences
+from .retrieve import Evidence
+from .stance import NEITHER, REFUTED, SUPPORTED, StanceModel
+from .verdict import Citation, SourceJudgement, StanceScores
+from .vetoes import name_problem, number_problem, refute_problem
+
+# A window within this share of the best window's probability may be cited instead, if it is shorter.
+CITE_WITHIN = 0.9
+# Sentences on either side of a chosen one that a window may take in.
+REACH = 1
+#: The deterministic checks (``vetoes``) that may overrule the classifier, chosen by ablation on
+#: validation data (README, "The checks"): "names" and "numbers" veto a support, "refutation" vetoes a refute.
+VETOES: frozenset[str] = frozenset()
+
+
+def windows(text: str, chosen: list[Span]) -> list[Span]:
+    """Each chosen sentence alone and with its neighbours, as spans of ``text``, without repeats."""
+    every = sentences(text)
+    at = {s.start: i for i, s in enumerate(every)}
+    found: dict[tuple[int, int], None] = {}
+    for span in chosen:
+        i = at.get(span.start)
+        if i is None:
+            found[(span.start, span.end)] = None
+            continue
+        for before in range(REACH + 1):
+            for after in range(REACH + 1):
+                lo, hi = max(0, i - before), min(len(every) - 1, i + after)
+                found[(every[lo].start, every[hi].end)] = None
+    return [Span(a, b) for a, b in found]
+
+
+def classify(
+    model: StanceModel, claim: str, sources: list[Evidence], vetoes: frozenset[str] = VETOES
+) -> list[SourceJudgement]:
+    """One judgement per source, all windows of all sources scored in one pass."""
+    spans = [windows(e.article.text, e.spans) for e in sources]
+    pairs = [(claim, e.article.text[s.start : s.end]) for e, ws in zip(sources, spans, strict=True) for s in ws]
+    probs = model.probabilities(pairs)
+    judgements = []
+    row = 0
+    for evidence, ws in zip(sources, spans, strict=True):
+        judgement = _judgement(model, evidence, ws, probs[row : row + len(ws)])
+        judgements.append(_vetoed(claim, judgement, vetoes) if vetoes else judgement)
+        row += len(ws)
+    return judgements
+
+
+def _judgement(model: StanceModel, evidence: Evidence, spans: list[Span], p: np.ndarray) -> SourceJudgement:
+    article = evidence.article
+    cal = model.calibration
+    base = SourceJudgement(article_id=article.id, outlet=article.outlet, title=article.title, stance="irrelevant",
+                           confidence=0.0, comparison="")
+    if not len(spans):
+        return base.model_copy(update={"note": "no sentence to read"})
+    best_sup, best_ref = int(p[:, SUPPORTED].argmax()), int(p[:, REFUTED].argmax())
+    sup, ref = float(p[best_sup, SUPPORTED]), float(p[best_ref, REFUTED])
+    if sup >= cal.support_threshold and sup >= ref:
+        stance, column, best = "supports", SUPPORTED, best_sup
+    elif ref >= cal.refute_threshold:
+        stance, column, best = "refutes", REFUTED, best_ref
+    else:
+        scores = StanceScores(supported=sup, refuted=ref, neither=float(p[:, NEITHER].min()))
+        note = f"no window decides the claim (best: supported {sup:.2f}, refuted {ref:.2f})"
+        return base.model_copy(update={"confidence": round(max(0.0, 1 - max(sup, ref)), 3), "scores": scores,
+                                       "note": note})
+    top = float(p[best, column])
+    near = [i for i in range(len(spans)) if p[i, column] >= CITE_WITHIN * top]
+    pick = min(near, key=lambda i: (spans[i].end - spans[i].start, -p[i, column]))
+    span = spans[pick]
+    citation = Citation(
+        article_id=article.id, outlet=article.outlet, title=article.title, published=article.published,
+        url=article.url, quote=article.text[span.start : span.end], start=span.start, end=span.end,
+        page=article.page_at(span.start),
+    )
+    scores = StanceScores(supported=float(p[best, SUPPORTED]), refuted=float(p[best, REFUTED]),
+                          neither=float(p[best, NEITHER]))
+    comparison = f"classifier: {stance} with probability {top:.2f} ({len(spans)} window(s) read)"
+    return base.model_copy(update={"stance": stance, "confidence": round(top, 3), "comparison": comparison,
+                                   "citation": citation, "scores": scores})
+
+
+def _vetoed(claim: str, judgement: SourceJudgement, vetoes: frozenset[str]) -> SourceJudgement:
+    """The judgement, or "irrelevant" with the reason when a chosen check overrules it."""
+    if judgement.citation is None:
+        return judgement
+    quote, title = judgement.citation.quote, judgement.title
+    problem = None
+    if judgement.stance == "supports":
+        problem = ("names" in vetoes and name_problem(claim, quote, title)) or (
+            "numbers" in vetoes and number_problem(claim, quote))
+    elif judgement.stance == "refutes" and "refutation" in vetoes:
+        problem = refute_problem(claim, quote, title)
+    if not problem:
+        return judgement
+    return judgement.model_copy(update={"stance": "irrelevant", "citation": None, "note": f"overruled: {problem}"})
