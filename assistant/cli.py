@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -19,38 +19,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from . import __version__
-from .answer.answer import answer as run_answer
-from .answer.conversation import Conversation, Turn, load, saved, summary
-from .chat import ChatSession
-from .chat import run as run_chat
-from .claims.check import check as run_check
-from .claims.check import resolve_article
-from .claims.extract import extract as run_extract
-from .corpus.feeds import FeedOptions
-from .corpus.ingest import ingest as run_ingest
-from .corpus.store import Store, quiet_chroma
 from .errors import ConfigError, FactdeskError, UserInputError
-from .llm import LLM, Usage
-from .report.terminal import (
-    answer_json,
-    batch_row,
-    check_markdown,
-    hit_record,
-    ingest_json,
-    show_answer,
-    show_check,
-    show_claims,
-    show_hits,
-    show_ingest,
-    show_verdict,
-    usage_line,
-    verdict_json,
-)
 from .settings import Settings, load_settings
 from .untrusted import checkable_claim, clean_claim, visible_text
-from .verify.batch import ClaimLine, in_order, read_claims
-from .verify.verdict import Verdict
-from .verify.verifier import verify as run_verify
+
+if TYPE_CHECKING:
+    from .corpus.store import Store
+    from .verify.verdict import Verdict
+
+# Each command imports what it runs when it runs: `factdesk --help` and a mistyped option load no store, no
+# model client and no eval package (bench/startup.py times it).
 
 app = typer.Typer(
     name="factdesk",
@@ -84,6 +62,8 @@ _opened: list[Store] = []
 
 
 def _store(settings: Settings) -> Store:
+    from .corpus.store import Store, quiet_chroma
+
     quiet_chroma()
     store = Store(settings)
     _opened.append(store)
@@ -125,6 +105,10 @@ def ingest(
     ] = 1.0,
 ) -> None:
     """Add articles to the store; unchanged articles are skipped without re-embedding."""
+    from .corpus.feeds import FeedOptions
+    from .corpus.ingest import ingest as run_ingest
+    from .report.terminal import ingest_json, show_ingest
+
     try:
         after = date.fromisoformat(since) if since else None
     except ValueError:
@@ -162,6 +146,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the stored passages nearest to a query, with their sources."""
+    from .report.terminal import hit_record, show_hits
+
     query = visible_text(query)
     if not query:
         raise UserInputError("the query is empty")
@@ -188,6 +174,10 @@ def verify(
     fmt: Annotated[str, typer.Option("--format", help="terminal, or claimreview (schema.org JSON-LD).")] = "terminal",
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
+    from .llm import LLM
+    from .report.terminal import show_verdict, usage_line, verdict_json
+    from .verify.verifier import verify as run_verify
+
     if fmt not in ("terminal", "claimreview"):
         raise UserInputError(f"--format must be terminal or claimreview, not {fmt!r}")
     if file is not None and fmt != "terminal":
@@ -226,6 +216,11 @@ def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | Non
     A malformed line or unusable claim gets a one-line warning and the others still run (exit 2 at the end);
     an endpoint failure ends the batch, since every later claim would meet it too.
     """
+    from .llm import LLM, Usage
+    from .report.terminal import batch_row, show_verdict, usage_line, verdict_json
+    from .verify.batch import ClaimLine, in_order, read_claims
+    from .verify.verifier import verify as run_verify
+
     lines = read_claims(path)
     settings = _settings()
     store = _store(settings)
@@ -278,6 +273,11 @@ def extract(
     as_json: JsonOpt = False,
 ) -> None:
     """List an article's check-worthy claims, each with the exact span it comes from."""
+    from .claims.check import resolve_article
+    from .claims.extract import extract as run_extract
+    from .llm import LLM
+    from .report.terminal import show_claims, usage_line
+
     settings = _settings()
     store = _store(settings)
     source = resolve_article(article, store)
@@ -311,6 +311,11 @@ def check(
     concurrency: ConcurrencyOpt = None,
 ) -> None:
     """Extract an article's claims and verify each against the rest of the corpus."""
+    from .claims.check import check as run_check
+    from .claims.check import resolve_article
+    from .llm import LLM
+    from .report.terminal import check_markdown, show_check
+
     if fmt not in ("terminal", "markdown", "html", "claimreview"):
         raise UserInputError(f"--format must be terminal, markdown, html or claimreview, not {fmt!r}")
     if output is not None and (fmt == "terminal" or as_json):
@@ -355,6 +360,11 @@ def ask(
     verbose: VerboseOpt = False,
 ) -> None:
     """Answer a question from the stored articles, citing the passages it uses."""
+    from .answer.answer import answer as run_answer
+    from .answer.conversation import Conversation, Turn
+    from .llm import LLM
+    from .report.terminal import answer_json, show_answer, usage_line
+
     question = clean_claim(question, "question")
     settings = _settings()
     store = _store(settings)
@@ -385,6 +395,10 @@ def ask(
 @app.command()
 def chat() -> None:
     """Talk with your articles: answers cite passages; /verify, /sources, /ingest and /help inside."""
+    from .chat import ChatSession
+    from .chat import run as run_chat
+    from .llm import LLM
+
     settings = _settings()
     store = _store(settings)
     llm = LLM(settings)
@@ -400,6 +414,8 @@ def conversations(
     as_json: JsonOpt = False,
 ) -> None:
     """List saved conversations, or show one."""
+    from .answer.conversation import load, saved, summary
+
     home = _settings().home
     if name is None:
         rows = [summary(path) for path in saved(home)]
