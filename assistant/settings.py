@@ -19,6 +19,7 @@ EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 RecordMode = Literal["live", "record", "replay"]
 StructuredMode = Literal["auto", "json_schema", "json_object", "tools", "json"]
 JudgeName = Literal["classifier", "llm"]
+JudgeScoring = Literal["auto", "logprobs", "stated"]
 
 
 def _default_threads() -> int:
@@ -90,6 +91,12 @@ class Settings(BaseSettings):
     judge: JudgeName = Field(
         default="classifier",
         description="Who judges each source's stance: classifier (the bundled trained model, no LLM call) or llm.",
+    )
+    judge_scoring: JudgeScoring = Field(
+        default="auto",
+        description="How the LLM judge is scored: logprobs (the probability of its one-letter answer, cited by "
+        "sentence number), stated (the stance and confidence it writes), or auto (logprobs where the endpoint "
+        "returns them; the embedded model does not).",
     )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."

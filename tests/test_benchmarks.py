@@ -173,7 +173,7 @@ def test_grounded_mode_judges_each_source_and_aggregates_with_gold_citations(tmp
                                         outlet="Glacier Watch", gold=True)])
     endpoint = Scripted(judged("Mount Tolvar's glaciers grew in 2019, surveys showed.", "supports"),
                         judged("Mount Tolvar's glaciers shrank in 2019, surveys showed.", "refutes"))
-    config = settings(tmp_path, "live").model_copy(update={"judge": "llm"})
+    config = settings(tmp_path, "live").model_copy(update={"judge": "llm", "judge_scoring": "stated"})
     results = run_grounded([bench], config, LLM(config, inner=endpoint))
     assert len(endpoint.bodies) == 2  # one call per source, no retrieval
     r = results[0]
@@ -201,7 +201,7 @@ def test_open_mode_ingests_the_evidence_and_retrieves_it(tmp_path: Path) -> None
     bench = BenchItem(id="1", claim="The Ost river flows north into Lake Vesta.", label="supported", original="S",
                       evidence=[Passage(text=quote, source="Ost", outlet="Atlas", gold=True)])
     endpoint = Scripted(judged(quote, "supports"))
-    config = settings(tmp_path, "live").model_copy(update={"judge": "llm"})
+    config = settings(tmp_path, "live").model_copy(update={"judge": "llm", "judge_scoring": "stated"})
     results = run_open([bench], config, LLM(config, inner=endpoint))
     assert len(endpoint.bodies) == 1 and quote in json.dumps(endpoint.bodies[0])
     assert (results[0].predicted, results[0].gold_citations) == ("supported", 1)

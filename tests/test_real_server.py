@@ -128,6 +128,12 @@ def test_ask_and_verify_through_the_server(server: LlamaServer, home: Path) -> N
     assert verdict["label"] in ("supported", "refuted", "conflicting", "not_enough_evidence")
     assert verdict["usage"]["calls"] >= 1 and verdict["judgements"]
     assert verified.stderr.strip() == ""
+    # llama.cpp's server returns logprobs, so the judge is scored by its one-letter answer (FACTDESK_JUDGE_SCORING
+    # auto): every judgement carries the three letters' probabilities, and one call per source plus one per citation.
+    judgements = verdict["judgements"]
+    assert all(j["scores"] is not None for j in judgements), judgements
+    assert all(abs(sum(j["scores"].values()) - 1.0) < 1e-6 for j in judgements)
+    assert len(judgements) <= verdict["usage"]["calls"] <= 2 * len(judgements)
 
 
 def test_the_probe_names_the_dialect_streaming_and_logprobs(server: LlamaServer, home: Path) -> None:

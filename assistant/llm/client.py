@@ -103,6 +103,8 @@ class LLM:
         #: The structured-output dialect in use, once one has worked (auto mode finds it; see dialects.py).
         self.dialect: str | None = None if settings.structured_mode == "auto" else settings.structured_mode
         self._clients: dict[str, instructor.Instructor] = {}
+        #: Whether the endpoint returned logprobs when asked (None: not asked yet); the LLM judge reads it.
+        self.offers_logprobs: bool | None = None
 
     @property
     def openai(self) -> openai.OpenAI:
