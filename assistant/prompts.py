@@ -6,8 +6,6 @@ from functools import cache
 from pathlib import Path
 
 _HERE = Path(__file__).parent
-
-
 _FOLDERS = (_HERE.parent / "prompts", _HERE / "_prompts")
 
 

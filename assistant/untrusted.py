@@ -22,8 +22,6 @@ def as_data(text: str) -> str:
 
 
 MAX_CLAIM_CHARS = 2000
-
-
 # Scripts written without spaces between words: one "word" of four such characters can already be a claim.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -70,8 +68,6 @@ def checkable_claim(claim: str) -> str:
 # citation offsets, our delimiters). Reported speech ("'You are now free to go,' the judge told him", "she would
 # answer with a lawsuit") has none of them.
 _IMPERATIVE = r"(?:^|[.,:;!?]\s*|\b(?:please|always|never|then|and)\s+)"
-
-
 _INSTRUCTION_SHAPES = {
     "chat role": r"(?:^|[\s>\]])(?:system|user|assistant|developer)\s*:",
     "override": r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b",
@@ -85,8 +81,6 @@ _INSTRUCTION_SHAPES = {
     "forged format": r"\"(?:stance|verdict|confidence|label|quote)\"\s*:|\bchars? \d+\s*[-\u2013]\s*\d+\b"
                      r"|</?(?:evidence|passages|conversation|system)>",
 }
-
-
 _INSTRUCTION = re.compile("|".join(f"(?:{shape})" for shape in _INSTRUCTION_SHAPES.values()), re.I)
 
 

@@ -24,17 +24,9 @@ from ..llm import Usage
 from ..settings import Settings
 
 CASE_FORMAT = "factdesk-cases"
-
-
 CASE_VERSION = 2
-
-
 CaseKind = Literal["verify", "extract", "answer"]
-
-
 KINDS: tuple[CaseKind, ...] = ("verify", "extract", "answer")
-
-
 CaseT = TypeVar("CaseT", bound=BaseModel)
 
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
-
-
 # "may" only in lowercase: "on May 14" is a date, not a possibility.
 _MODAL_BEFORE = re.compile(
     r"\b(up to|as many as|as much as|could|(?-i:may)|might|plans? to|aims? to|expected|would)\b[^.;]*$", re.I
 )
-
-
 _MODAL_AFTER = re.compile(r"^[^.;,]*\b((?-i:may)|might|could|would|will|are expected|is expected)\b", re.I)
 
 
@@ -50,8 +46,6 @@ def canonical(text: str) -> str:
 
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\.[A-Z]\.?)*")
-
-
 _NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "Of", "And", "But", "It", "He", "She", "They", "This", "That"}
 
 
@@ -73,14 +67,10 @@ def mentions(quote: str, name: str) -> bool:
 
 
 WORD = re.compile(r"[^\W\d_][\w'’-]*|%")
-
-
 DATE_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "spring", "summer", "autumn", "fall", "winter",
 }
-
-
 STOPWORDS = {
     "a", "about", "after", "against", "all", "almost", "also", "an", "and", "any", "are", "around", "as", "at", "be",
     "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "during", "each", "for", "from",

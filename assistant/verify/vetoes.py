@@ -39,8 +39,6 @@ from .mentions import (
 )
 
 _CLAIM_MODAL = re.compile(r"\b(up to|as many as|could|(?-i:may)|might|plans?|aims?|expected|would|will)\b", re.I)
-
-
 _NEGATION = re.compile(
     r"\b(no|not|none|never|nobody|denied|denies|false|untrue|neither|nor|refused|refuses|declined|declines|failed"
     r"|fails|without)\b|n't\b",
@@ -65,15 +63,11 @@ def support_problem(claim: str, quote: str, title: str = "") -> str | None:
 
 
 _SEASONS = {"spring", "summer", "autumn", "fall", "winter"}
-
-
 _NUMBER_WORDS = {
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
     "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "dozen", "half", "third",
     "quarter", "first", "second", "last", "all", "none", "most", "few", "several",
 }
-
-
 #: Stems of words that give a claim its direction: "reduces" is not stated by a quote that says "induced".
 _DIRECTIONS = {
     "incre", "decre", "reduc", "rise", "rose", "risen", "fall", "fell", "falle", "grow", "grew", "shrin", "decli",
@@ -81,11 +75,7 @@ _DIRECTIONS = {
     "rejec", "open", "close", "start", "begin", "began", "end", "ended", "induc", "inhib", "suppr", "promo",
     "activ", "block", "enhan", "impro", "worse", "bette", "cut", "add", "added",
 }
-
-
 _ATTRIBUTED = re.compile(r"\b(said|says|told|according to|announced|claimed|claims|stated)\b", re.I)
-
-
 #: A quote that states a claim may leave out one of its words per this many ("line" for "project").
 RESTATED_PER_MISSING = 8
 
