@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -58,28 +59,40 @@ def _listed(files: list[Path]) -> str:
     return ", ".join(str(f) for f in files)
 
 
+class _Case(Protocol):
+    corpus: str
+
+
+C = TypeVar("C", bound=_Case)
+R = TypeVar("R")
+
+
+def _each_file(
+    files: list[Path], load: Callable[[Path], list[C]], run: Callable[[list[C], Settings, Path], list[R]],
+    settings: Settings,
+) -> list[R]:
+    """One kind's results over its files, each file run against the corpora found beside it or above it."""
+    results: list[R] = []
+    for file in files:
+        cases = load(file)
+        results += run(cases, settings, case_root(file, (case.corpus for case in cases)))
+    return results
+
+
 def run_case_files(paths: list[Path], settings: Settings) -> EvalRun:
-    """Every case file under ``paths``, each kind through its own runner, each file against its own corpora."""
+    """Every case file under ``paths``, each kind through its own runner."""
     files = case_files(paths)
     run = EvalRun(title="factdesk evaluation", about=[f"model: {settings.model}"])
     if files["verify"]:
-        for file in files["verify"]:
-            cases = load_cases(file)
-            run.verify_results += run_cases(cases, settings, case_root(file, (c.corpus for c in cases)))
+        run.verify_results = _each_file(files["verify"], load_cases, run_cases, settings)
         run.verify = compute(run.verify_results)
         run.about.append(f"verification: {len(run.verify_results)} cases from {_listed(files['verify'])}")
     if files["extract"]:
-        for file in files["extract"]:
-            extract_cases = load_extract_cases(file)
-            root = case_root(file, (c.corpus for c in extract_cases))
-            run.extract_results += run_extract_cases(extract_cases, settings, root)
+        run.extract_results = _each_file(files["extract"], load_extract_cases, run_extract_cases, settings)
         run.extract = compute_extract(run.extract_results)
         run.about.append(f"extraction: {len(run.extract_results)} articles from {_listed(files['extract'])}")
     if files["answer"]:
-        for file in files["answer"]:
-            answer_cases = load_answer_cases(file)
-            root = case_root(file, (c.corpus for c in answer_cases))
-            run.answer_results += run_answer_cases(answer_cases, settings, root)
+        run.answer_results = _each_file(files["answer"], load_answer_cases, run_answer_cases, settings)
         run.answer = compute_answer(run.answer_results)
         run.about.append(f"answers: {len(run.answer_results)} questions from {_listed(files['answer'])}")
     return run
