@@ -195,3 +195,13 @@ def test_the_embedded_model_is_judged_by_its_stated_stance_without_a_logprob_req
     assert config.embedded
     result = judge(LLM(config, inner=endpoint), "7,000 detainees were moved.", EVIDENCE)
     assert result.stance == "refutes" and len(endpoint.bodies) == 1 and "logprobs" not in endpoint.bodies[0]
+
+
+def test_the_vetoes_overrule_a_support_only_when_chosen(tmp_path: Path) -> None:
+    quote = "The army said it moved 150 detainees to Iraq."
+    vetoed = judge(LLM(stated(tmp_path), inner=Scripted(answer(quote, "supports"))), "7,000 detainees were moved.",
+                   EVIDENCE)
+    assert vetoed.stance == "irrelevant" and "number 7,000" in vetoed.note
+    kept = judge(LLM(stated(tmp_path), inner=Scripted(answer(quote, "supports"))), "7,000 detainees were moved.",
+                 EVIDENCE, vetoes=frozenset({"refutation"}))
+    assert kept.stance == "supports" and kept.citation is not None

@@ -33,7 +33,7 @@ from ..untrusted import as_data, looks_like_instructions
 from .quotes import locate
 from .retrieve import Evidence
 from .verdict import Citation, SourceJudgement, Stance, StanceScores
-from .vetoes import refute_problem, support_problem
+from .vetoes import name_problem, number_problem, refute_problem
 
 # Below this cosine similarity a quote is about something else: measured on the corpus, quotes the
 # model misused scored 0.20-0.43 against their claims, and quotes that decide a claim 0.57-0.92.
@@ -41,6 +41,8 @@ MIN_QUOTE_RELEVANCE = 0.45
 _MARKER = re.compile(r"^\s*\[\d+\]\s*")
 #: The one-token answers of the logprob judge and the stance each stands for.
 LETTERS: dict[str, Stance] = {"S": "supports", "R": "refutes", "N": "irrelevant"}
+#: The vetoes that may overrule this judge: all three, as they were written for it (``bench/ablation.py --judge llm``).
+VETOES: frozenset[str] = frozenset({"names", "numbers", "refutation"})
 #: How many of the first token's alternatives are read: enough that all three letters are usually among them.
 ALTERNATIVES = 10
 
@@ -77,15 +79,15 @@ def scoring(llm: LLM) -> Literal["logprobs", "stated"]:
     return "logprobs"
 
 
-def judge(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
+def judge(llm: LLM, claim: str, evidence: Evidence, vetoes: frozenset[str] = VETOES) -> SourceJudgement:
     """The source's stance, with a citation only when its sentence is found verbatim in the article."""
     if scoring(llm) == "logprobs":
-        judged = judge_by_logprobs(llm, claim, evidence)
+        judged = judge_by_logprobs(llm, claim, evidence, vetoes)
         if judged is not None:
             return judged
         if llm.settings.judge_scoring == "logprobs":
             raise ConfigError(f"{llm.endpoint} returns no logprobs; set FACTDESK_JUDGE_SCORING=stated (or auto)")
-    return judge_stated(llm, claim, evidence)
+    return judge_stated(llm, claim, evidence, vetoes)
 
 
 def _context(claim: str, evidence: Evidence) -> dict[str, str]:
@@ -135,7 +137,9 @@ def sentence_model(count: int) -> type[BaseModel]:
     )
 
 
-def judge_by_logprobs(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement | None:
+def judge_by_logprobs(
+    llm: LLM, claim: str, evidence: Evidence, vetoes: frozenset[str] = VETOES
+) -> SourceJudgement | None:
     """The stance by the letters' probabilities, cited by sentence number; None when the endpoint gives none."""
     article = evidence.article
     alternatives = llm.top_logprobs(letter_messages(claim, evidence), ALTERNATIVES)
@@ -165,10 +169,10 @@ def judge_by_logprobs(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgeme
     except InvalidOutputError as exc:
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"no sentence cited: {exc}"})
     span = evidence.spans[int(cited.sentence) - 1]  # type: ignore[attr-defined]
-    return _checked(llm, claim, evidence, judgement, (span.start, span.end))
+    return _checked(llm, claim, evidence, judgement, (span.start, span.end), vetoes)
 
 
-def judge_stated(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
+def judge_stated(llm: LLM, claim: str, evidence: Evidence, vetoes: frozenset[str] = VETOES) -> SourceJudgement:
     """The stance the model states in one structured call, with the quote it copies located in the article."""
     article = evidence.article
     try:
@@ -188,11 +192,12 @@ def judge_stated(llm: LLM, claim: str, evidence: Evidence) -> SourceJudgement:
     if span is None:
         # Never show a quote the source does not contain; a stance without its quote does not count.
         return judgement.model_copy(update={"stance": "irrelevant", "note": "quote not found in the source"})
-    return _checked(llm, claim, evidence, judgement, span)
+    return _checked(llm, claim, evidence, judgement, span, vetoes)
 
 
 def _checked(
-    llm: LLM, claim: str, evidence: Evidence, judgement: SourceJudgement, span: tuple[int, int]
+    llm: LLM, claim: str, evidence: Evidence, judgement: SourceJudgement, span: tuple[int, int],
+    vetoes: frozenset[str],
 ) -> SourceJudgement:
     """The judgement with its citation at ``span``, unless the sentence there may not decide the claim."""
     article = evidence.article
@@ -209,8 +214,10 @@ def _checked(
     if stance != "irrelevant" and (similarity := relevance(llm, claim, citation.quote)) < MIN_QUOTE_RELEVANCE:
         note = f"the quote is not about the claim (similarity {similarity:.2f})"
         return judgement.model_copy(update={"stance": "irrelevant", "note": note})
-    if stance == "supports" and (problem := support_problem(claim, citation.quote, article.title)):
+    quote, title = citation.quote, article.title
+    if stance == "supports" and (problem := ("names" in vetoes and name_problem(claim, quote, title))
+                                 or ("numbers" in vetoes and number_problem(claim, quote))):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
-    if stance == "refutes" and (problem := refute_problem(claim, citation.quote, article.title)):
+    if stance == "refutes" and "refutation" in vetoes and (problem := refute_problem(claim, quote, title)):
         return judgement.model_copy(update={"stance": "irrelevant", "note": f"not refutation: {problem}"})
     return judgement
