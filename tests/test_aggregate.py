@@ -1,5 +1,5 @@
 from assistant.verify.aggregate import aggregate
-from assistant.verify.verdict import Citation, SourceJudgement
+from assistant.verify.verdict import Citation, SourceJudgement, StanceScores
 
 
 def j(outlet: str, stance: str, confidence: float = 0.9, quoted: bool = True, article: str = "") -> SourceJudgement:
@@ -41,3 +41,19 @@ def test_articles_of_one_outlet_are_one_voice() -> None:
 
 def test_a_stance_without_a_verified_quote_does_not_count() -> None:
     assert aggregate([j("A", "supports", quoted=False)])[0] == "not_enough_evidence"
+
+
+def scored(outlet: str, supported: float, refuted: float, quoted: bool = True) -> SourceJudgement:
+    """A judgement with probabilities (the LLM judge scored by logprobs), its stance the likeliest letter."""
+    neither = 1.0 - supported - refuted
+    best = max(supported, refuted, neither)
+    stance = "supports" if best == supported else "refutes" if best == refuted else "irrelevant"
+    judged = j(outlet, stance, best, quoted)
+    return judged.model_copy(update={"scores": StanceScores(supported=supported, refuted=refuted, neither=neither)})
+
+
+def test_probabilities_without_a_calibration_give_the_raw_probability_not_constants() -> None:
+    assert aggregate([scored("A", 0.7, 0.1), scored("B", 0.55, 0.2)])[:2] == ("supported", 0.7)
+    # Nothing decides: one minus the strongest support or refutation anywhere, not the stated judge's 0.6.
+    assert aggregate([scored("A", 0.3, 0.1), scored("B", 0.1, 0.05)])[:2] == ("not_enough_evidence", 0.7)
+    assert aggregate([scored("A", 0.8, 0.1), scored("B", 0.1, 0.65)])[:2] == ("conflicting", 0.65)

@@ -11,7 +11,9 @@ With the classifier the confidence is calibrated: the raw probability of the
 verdict (the strongest outlet's; the weaker side's for a conflict; one minus
 the strongest stance anywhere for not enough evidence) goes through an
 isotonic map fitted on validation verdicts, so "0.8" means right about 80% of
-the time on data like the validation data.
+the time on data like the validation data. The LLM judge scored by logprobs
+gives the same raw probability, uncalibrated (a map would hold for one model
+only).
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ def aggregate(
 ) -> tuple[Label, float, str]:
     """(label, confidence, one-line summary) from the sources' judgements.
 
-    Without ``calibration`` (the LLM judge) the confidence is the stated one, scaled by agreement.
+    Judgements with probabilities (the classifier; the LLM judge scored by logprobs) give the raw probability of
+    the verdict, mapped through ``calibration`` where there is one. Without them (the LLM judge's stated stance)
+    the confidence is the stated one, scaled by agreement.
     """
     support = _side(judgements, "supports")
     refute = _side(judgements, "refutes")
-    if calibration is not None:
+    if calibration is not None or (judgements and all(j.scores is not None for j in judgements)):
         return _calibrated(judgements, support, refute, calibration)
     if not support and not refute:
         read = len(judgements)
@@ -69,7 +73,7 @@ def _mean(voices: dict[str, float]) -> float:
 
 def _calibrated(
     judgements: Sequence[SourceJudgement], support: dict[str, float], refute: dict[str, float],
-    calibration: Calibration,
+    calibration: Calibration | None,
 ) -> tuple[Label, float, str]:
     label: Label
     if support and refute:
@@ -85,4 +89,4 @@ def _calibrated(
         label, raw = "not_enough_evidence", 1.0 - strongest
         summary = (f"{len(judgements)} source(s) read; none decides the claim." if judgements
                    else "No passage in the corpus is close enough to the claim.")
-    return label, round(calibration.confidence(raw), 3), summary
+    return label, round(calibration.confidence(raw) if calibration else raw, 3), summary
