@@ -69,8 +69,9 @@ def evaluate(
     else:
         folder = recordings or evals_folder() / "recordings"
     settings = settings.model_copy(update={"record_mode": "record" if record else "replay", "recordings": folder})
-    floors_file = thresholds or (evals_folder() / "thresholds.json" if check else None)
-    floors = read_thresholds(floors_file) if check and floors_file is not None else {}
+    # Read before any case runs, so a bad thresholds file fails at once.
+    floors_file = (thresholds or evals_folder() / "thresholds.json") if check else None
+    floors = read_thresholds(floors_file) if floors_file else {}
     quiet_chroma()
     if dataset is not None:
         assert path is not None
@@ -88,7 +89,7 @@ def evaluate(
             err.print(f"wrote {written}", highlight=False, markup=False)
     if run.stale():
         raise RecordingMissingCasesError(run.stale())
-    failures = below_thresholds(run.metrics(), floors, floors_file) if check and floors_file is not None else []
+    failures = below_thresholds(run.metrics(), floors, floors_file) if floors_file else []
     for failure in failures:
         err.print(f"eval: {failure}", markup=False)
     return not failures

@@ -17,7 +17,7 @@ from ..corpus.chunking import Span, sentences
 from .retrieve import Evidence
 from .stance import NEITHER, REFUTED, SUPPORTED, StanceModel
 from .verdict import Citation, SourceJudgement, StanceScores
-from .vetoes import name_problem, number_problem, refute_problem
+from .vetoes import overruling
 
 # A window within this share of the best window's probability may be cited instead, if it is shorter.
 CITE_WITHIN = 0.9
@@ -99,13 +99,7 @@ def _vetoed(claim: str, judgement: SourceJudgement, vetoes: frozenset[str]) -> S
     """The judgement, or "irrelevant" with the reason when a chosen check overrules it."""
     if judgement.citation is None:
         return judgement
-    quote, title = judgement.citation.quote, judgement.title
-    problem = None
-    if judgement.stance == "supports":
-        problem = ("names" in vetoes and name_problem(claim, quote, title)) or (
-            "numbers" in vetoes and number_problem(claim, quote))
-    elif judgement.stance == "refutes" and "refutation" in vetoes:
-        problem = refute_problem(claim, quote, title)
+    problem = overruling(claim, judgement.stance, judgement.citation.quote, judgement.title, vetoes)
     if not problem:
         return judgement
     return judgement.model_copy(update={"stance": "irrelevant", "citation": None, "note": f"overruled: {problem}"})

@@ -33,7 +33,7 @@ from ..untrusted import as_data, looks_like_instructions
 from .quotes import locate
 from .retrieve import Evidence
 from .verdict import Citation, SourceJudgement, Stance, StanceScores
-from .vetoes import name_problem, number_problem, refute_problem
+from .vetoes import overruling
 
 # Below this cosine similarity a quote is about something else: measured on the corpus, quotes the
 # model misused scored 0.20-0.43 against their claims, and quotes that decide a claim 0.57-0.92.
@@ -214,10 +214,7 @@ def _checked(
     if stance != "irrelevant" and (similarity := relevance(llm, claim, citation.quote)) < MIN_QUOTE_RELEVANCE:
         note = f"the quote is not about the claim (similarity {similarity:.2f})"
         return judgement.model_copy(update={"stance": "irrelevant", "note": note})
-    quote, title = citation.quote, article.title
-    if stance == "supports" and (problem := ("names" in vetoes and name_problem(claim, quote, title))
-                                 or ("numbers" in vetoes and number_problem(claim, quote))):
-        return judgement.model_copy(update={"stance": "irrelevant", "note": f"not support: {problem}"})
-    if stance == "refutes" and "refutation" in vetoes and (problem := refute_problem(claim, quote, title)):
-        return judgement.model_copy(update={"stance": "irrelevant", "note": f"not refutation: {problem}"})
+    if problem := overruling(claim, stance, citation.quote, article.title, vetoes):
+        kind = "support" if stance == "supports" else "refutation"
+        return judgement.model_copy(update={"stance": "irrelevant", "note": f"not {kind}: {problem}"})
     return judgement

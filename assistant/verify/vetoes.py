@@ -57,6 +57,19 @@ def name_problem(claim: str, quote: str, title: str = "") -> str | None:
     return f"the quote does not mention {', '.join(missing)}" if missing else None
 
 
+def overruling(claim: str, stance: str, quote: str, title: str, vetoes: frozenset[str]) -> str | None:
+    """Why the chosen ``vetoes`` ("names", "numbers", "refutation") overrule ``stance`` on ``quote``, or None.
+
+    One place for both judges: names and numbers veto a support, refutation vetoes a refute.
+    """
+    if stance == "supports":
+        return ("names" in vetoes and name_problem(claim, quote, title)) or (
+            "numbers" in vetoes and number_problem(claim, quote)) or None
+    if stance == "refutes" and "refutation" in vetoes:
+        return refute_problem(claim, quote, title)
+    return None
+
+
 def support_problem(claim: str, quote: str, title: str = "") -> str | None:
     """Why ``quote`` (from an article titled ``title``) cannot support ``claim``, or None."""
     return name_problem(claim, quote, title) or number_problem(claim, quote)
