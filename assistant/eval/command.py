@@ -14,7 +14,7 @@ from ..corpus.store import quiet_chroma
 from ..errors import ConfigError, RecordingMissingCasesError, UserInputError
 from ..settings import Settings
 from .benchmarks import Split
-from .metrics import below_thresholds, read_thresholds
+from .metrics import below_thresholds, floors_for_judge, read_thresholds
 from .report import show_eval_run, write_report
 from .runner import BenchMode, run_benchmark, run_case_files
 
@@ -71,7 +71,7 @@ def evaluate(
     settings = settings.model_copy(update={"record_mode": "record" if record else "replay", "recordings": folder})
     # Read before any case runs, so a bad thresholds file fails at once.
     floors_file = (thresholds or evals_folder() / "thresholds.json") if check else None
-    floors = read_thresholds(floors_file) if floors_file else {}
+    floors = floors_for_judge(read_thresholds(floors_file), settings.judge) if floors_file else {}
     quiet_chroma()
     if dataset is not None:
         assert path is not None

@@ -95,6 +95,18 @@ def read_thresholds(path: Path) -> dict[str, dict[str, float]]:
     return {kind: {name: float(v) for name, v in kind_floors.items()} for kind, kind_floors in floors.items()}
 
 
+def floors_for_judge(floors: dict[str, dict[str, float]], judge: str) -> dict[str, dict[str, float]]:
+    """The floors that gate a run with this judge: a ``verify:<judge>`` section replaces ``verify`` for it.
+
+    Each judge is a different model with its own failure modes, so each has floors measured on itself before a
+    change; ``verify`` alone holds for any judge without a section of its own.
+    """
+    chosen = {kind: kind_floors for kind, kind_floors in floors.items() if ":" not in kind}
+    if f"verify:{judge}" in floors:
+        chosen["verify"] = floors[f"verify:{judge}"]
+    return chosen
+
+
 def below_thresholds(metrics: dict[str, BaseModel], floors: dict[str, dict[str, float]], path: Path) -> list[str]:
     """Each metric under its floor, as a readable line; kinds that did not run are skipped."""
     failures = []
