@@ -24,6 +24,7 @@ from .settings import Settings, load_settings
 from .untrusted import checkable_claim, clean_claim, visible_text
 
 if TYPE_CHECKING:
+    from .answer.explanation import Explanation
     from .corpus.store import Store
     from .verify.verdict import Verdict
 
@@ -172,6 +173,12 @@ def verify(
     ] = None,
     concurrency: ConcurrencyOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="terminal, or claimreview (schema.org JSON-LD).")] = "terminal",
+    explain: Annotated[
+        bool | None,
+        typer.Option("--explain/--no-explain",
+                     help="After the verdict, the LLM explains it from the cited sentences (default FACTDESK_EXPLAIN: "
+                          "on in a terminal with an endpoint set, off for --json and the embedded model)."),
+    ] = None,
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
     from .llm import LLM
@@ -182,6 +189,8 @@ def verify(
         raise UserInputError(f"--format must be terminal or claimreview, not {fmt!r}")
     if file is not None and fmt != "terminal":
         raise UserInputError("--format claimreview takes one claim, not --file")
+    if explain and (file is not None or fmt != "terminal"):
+        raise UserInputError("--explain explains one verdict, on the terminal or in --json; not --file or claimreview")
     if file is not None:
         if claim is not None:
             raise UserInputError("give one claim or --file, not both")
@@ -198,16 +207,68 @@ def verify(
         verdict = run_verify(claim, store, llm, settings)
     finally:
         llm.close()
+    # auto: for a person at a terminal, with an endpoint that writes explanations worth reading (not the 1.5B).
+    auto = settings.explain == "auto" and not as_json and out.is_terminal and settings.base_url is not None
+    explaining = fmt == "terminal" and (explain if explain is not None else settings.explain == "on" or auto)
     if fmt == "claimreview":
         from .report.claimreview import claim_review
 
         print(json.dumps(claim_review(verdict, settings), indent=2, ensure_ascii=False))
     elif as_json:
-        print(verdict_json(verdict))
+        data = json.loads(verdict_json(verdict))
+        if explaining:
+            explained = _explanation(verdict, settings, None, required=True)
+            data["explanation"] = explained.model_dump(exclude={"passages"}) if explained else None
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         show_verdict(out, verdict, verbose)
         if not verbose:
             out.print(f"[dim]{usage_line(verdict.usage)}; {verdict.seconds:.1f} s[/]")
+        if explaining:
+            _explanation(verdict, settings, out, required=bool(explain) or settings.explain == "on")
+
+
+def _explanation(verdict: Verdict, settings: Settings, console: Console | None, required: bool) -> Explanation | None:
+    """The LLM's explanation of a verdict, streamed to ``console`` when given, its cost shown apart.
+
+    Asked for (``--explain``, ``FACTDESK_EXPLAIN=on``), a failure is the command's error; by default (``auto``) the
+    verdict already shown stands and one line says why there is no explanation.
+    """
+    from .answer.explanation import cited_passages, explain
+    from .llm import LLM
+    from .report.terminal import usage_line
+
+    if not cited_passages(verdict):
+        return None
+    llm = LLM(settings)
+
+    def write(piece: str) -> None:
+        assert console is not None
+        console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+        console.file.flush()
+
+    if console is not None:
+        console.print("[dim]Why (written by the LLM from the cited sentences, after the verdict):[/]")
+    try:
+        result = explain(verdict, llm, on_text=write if console is not None else None)
+    except KeyboardInterrupt:
+        if console is None:
+            raise
+        console.print("\n[dim](explanation stopped)[/]")
+        return None
+    except FactdeskError as exc:
+        if required or console is None:
+            raise
+        console.print(f"[dim]No explanation: {escape(str(exc))}[/]")
+        return None
+    finally:
+        llm.close()
+    if console is not None and result is not None:
+        console.print()
+        for problem in result.problems:
+            console.print(f"[yellow]! {escape(problem)}[/]")
+        console.print(f"[dim]explanation: {usage_line(result.usage)}; {result.seconds:.1f} s[/]")
+    return result
 
 
 def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | None) -> None:

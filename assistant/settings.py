@@ -20,6 +20,7 @@ RecordMode = Literal["live", "record", "replay"]
 StructuredMode = Literal["auto", "json_schema", "json_object", "tools", "json"]
 JudgeName = Literal["classifier", "llm"]
 JudgeScoring = Literal["auto", "logprobs", "stated"]
+Explain = Literal["auto", "on", "off"]
 
 
 def _default_threads() -> int:
@@ -97,6 +98,13 @@ class Settings(BaseSettings):
         description="How the LLM judge is scored: logprobs (the probability of its one-letter answer, cited by "
         "sentence number), stated (the stance and confidence it writes), or auto (logprobs where the endpoint "
         "returns them; the embedded model does not).",
+    )
+    explain: Explain = Field(
+        default="auto",
+        description="After a verdict, the LLM explains it in a few sentences from the cited ones (one streamed call, "
+        "counted apart from the verdict's): on, off, or auto (on when `verify` prints to a terminal and an endpoint "
+        "is set with FACTDESK_BASE_URL; off for the embedded model, whose explanations are weak). Never for "
+        "--format claimreview or --file.",
     )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."

@@ -99,7 +99,8 @@ def passages(store: Store, question: str, settings: Settings) -> list[Passage]:
     return found
 
 
-def messages(question: str, found: list[Passage]) -> list[dict[str, str]]:
+def passage_lines(found: list[Passage]) -> str:
+    """Numbered passages under a SOURCE line per article, each text fenced as data."""
     lines: list[str] = []
     previous = None
     for passage in found:
@@ -108,7 +109,11 @@ def messages(question: str, found: list[Passage]) -> list[dict[str, str]]:
             source = f'{passage.outlet or "unknown outlet"}, "{passage.title or "untitled"}"'
             lines.append(f"SOURCE: {as_data(source)}, {passage.published or 'date unknown'}")
         lines.append(f"[{passage.number}] {as_data(passage.text)}")
-    user = prompt("answer_user").format(question=as_data(question), passages="\n".join(lines))
+    return "\n".join(lines)
+
+
+def messages(question: str, found: list[Passage]) -> list[dict[str, str]]:
+    user = prompt("answer_user").format(question=as_data(question), passages=passage_lines(found))
     return [{"role": "system", "content": prompt("answer_system")}, {"role": "user", "content": user}]
 
 
