@@ -1,4 +1,5 @@
 from assistant.verify.aggregate import aggregate
+from assistant.verify.stance import Calibration, evidence_shape
 from assistant.verify.verdict import Citation, SourceJudgement, StanceScores
 
 
@@ -57,3 +58,25 @@ def test_probabilities_without_a_calibration_give_the_raw_probability_not_consta
     # Nothing decides: one minus the strongest support or refutation anywhere, not the stated judge's 0.6.
     assert aggregate([scored("A", 0.3, 0.1), scored("B", 0.1, 0.05)])[:2] == ("not_enough_evidence", 0.7)
     assert aggregate([scored("A", 0.8, 0.1), scored("B", 0.1, 0.65)])[:2] == ("conflicting", 0.65)
+
+
+def test_the_confidence_map_is_the_one_fitted_on_evidence_of_the_same_shape() -> None:
+    calibration = Calibration(
+        sha256="", max_tokens=192, temperature=1.0, support_threshold=0.5, refute_threshold=0.5,
+        confidence_curve=((0.0, 0.5), (1.0, 0.5)),
+        shape_curves=(("one source, one sentence", ((0.0, 0.9), (1.0, 0.9))),
+                      ("several sources, several sentences", ((0.0, 0.2), (1.0, 0.2)))),
+    )
+    one = scored("A", 0.8, 0.1).model_copy(update={"sentences": 1})
+    assert aggregate([one], calibration)[1] == 0.9
+    many = [scored(o, 0.8, 0.1).model_copy(update={"sentences": 6}) for o in ("A", "B")]
+    assert aggregate(many, calibration)[1] == 0.2
+    # A shape without a map of its own (too few validation verdicts) gets the pooled one.
+    assert aggregate([scored("A", 0.8, 0.1).model_copy(update={"sentences": 6})], calibration)[1] == 0.5
+
+
+def test_evidence_shapes() -> None:
+    assert evidence_shape(1, 1) == "one source, one sentence"
+    assert evidence_shape(1, 5) == "one source, several sentences"
+    assert evidence_shape(5, 5) == "several sources, one sentence each"
+    assert evidence_shape(4, 24) == "several sources, several sentences"

@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.verify.stance import MODEL_DIR, MODEL_FILE, StanceModel, get_stance_model, load_calibration
+from assistant.verify.stance import (
+    MODEL_DIR,
+    MODEL_FILE,
+    StanceModel,
+    evidence_shape,
+    get_stance_model,
+    load_calibration,
+)
 
 CLAIM = "The Dornfeld bridge reopened to traffic in March."
 
@@ -41,9 +48,13 @@ def test_the_shipped_calibration_is_a_probability_map() -> None:
     meta = json.loads((MODEL_DIR / "model.json").read_text())
     assert meta["labels"] == ["supported", "refuted", "not_enough_evidence"]
     assert 0 < calibration.support_threshold < 1 and 0 < calibration.refute_threshold < 1
-    ys = [y for _, y in calibration.confidence_curve]
-    assert ys == sorted(ys), "the isotonic map never decreases"
-    assert all(0 <= y <= 1 for y in ys)
+    for curve in (calibration.confidence_curve, *(c for _, c in calibration.shape_curves)):
+        ys = [y for _, y in curve]
+        assert ys == sorted(ys), "an isotonic map never decreases"
+        assert all(0 <= y <= 1 for y in ys)
+    # Each map is named by a shape the aggregation can ask for.
+    shapes = {evidence_shape(n, s) for n in (1, 2) for s in (1, 2, 4)}
+    assert {name for name, _ in calibration.shape_curves} <= shapes
 
 
 def test_probabilities_sum_to_one_and_do_not_depend_on_the_batch() -> None:

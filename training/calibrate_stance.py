@@ -10,7 +10,15 @@
    validation pairs as one-source items), running the real judge and
    aggregation.
 3. Confidence: an isotonic map from each validation verdict's raw probability
-   to whether it was right.
+   to whether it was right, one per evidence shape (one source or several, one
+   sentence or several: ``stance.evidence_shape``) where the shape has at least
+   ``MIN_SHAPE_VERDICTS`` validation verdicts, and a pooled map for the rest.
+   The shape maps ship only if they beat the pooled map out of fold (two
+   halves of the validation verdicts, each mapped by maps fitted on the other;
+   the mean of the validation sets' ECE).
+
+``--refit-confidence`` redoes step 3 alone on the installed model, keeping its
+export, temperature and thresholds.
 
 It also scores the fp32 and int8 exports on the validation pairs, so the int8
 file ships only if it loses at most one point. Test data is never read here.
@@ -38,16 +46,25 @@ from stance_data import NEI, REFUTED, SUPPORTED, Pair, build  # noqa: E402
 from assistant.corpus.article import Article  # noqa: E402
 from assistant.corpus.chunking import Span, sentences  # noqa: E402
 from assistant.eval.benchmarks import BenchItem, grounded_evidence, read_dataset, source_articles, split_items  # noqa: E402
-from assistant.eval.metrics import binary_balanced_accuracy  # noqa: E402
+from assistant.eval.metrics import binary_balanced_accuracy, expected_calibration_error  # noqa: E402
 from assistant.verify import classifier  # noqa: E402
 from assistant.verify.aggregate import aggregate  # noqa: E402
 from assistant.verify.classifier import classify  # noqa: E402
 from assistant.verify.retrieve import Evidence  # noqa: E402
-from assistant.verify.stance import MODEL_DIR, MODEL_FILE, CachedStanceModel, StanceModel, softmax  # noqa: E402
+from assistant.verify.stance import (  # noqa: E402
+    MODEL_DIR,
+    MODEL_FILE,
+    CachedStanceModel,
+    StanceModel,
+    evidence_shape,
+    softmax,
+)
 from assistant.verify.verdict import Label  # noqa: E402
 
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
 TO_LABEL: dict[int, Label] = {SUPPORTED: "supported", REFUTED: "refuted", NEI: "not_enough_evidence"}
+#: An evidence shape gets a confidence map of its own only with at least this many validation verdicts.
+MIN_SHAPE_VERDICTS = 100
 
 
 def write_meta(folder: Path, onnx: Path, calibration: dict[str, object], extra: dict[str, object]) -> None:
@@ -87,18 +104,20 @@ def macro_f1(gold: list[Label], pred: list[Label]) -> float:
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-Verdicts = list[tuple[Label, Label, float, bool]]
+#: (gold, predicted, raw confidence, binary-only gold, evidence shape) per item.
+Verdicts = list[tuple[Label, Label, float, bool, str]]
 
 
 def run(model: StanceModel, sets: dict[str, list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]]
         ) -> dict[str, Verdicts]:
-    """(gold, predicted, raw confidence, binary-only gold) per item of each set, with the model's calibration."""
+    """The verdicts of each set with the model's calibration (the confidence is raw where it has no maps)."""
     out: dict[str, Verdicts] = {}
     for name, items in sets.items():
         rows = []
         for _, claim, gold, evidence, binary in items:
             label, confidence, _ = aggregate(classify(model, claim, evidence), model.calibration)
-            rows.append((gold, label, confidence, binary))
+            shape = evidence_shape(len(evidence), sum(len(e.spans) for e in evidence))
+            rows.append((gold, label, confidence, binary, shape))
         out[name] = rows
     return out
 
@@ -106,8 +125,8 @@ def run(model: StanceModel, sets: dict[str, list[tuple[BenchItem | None, str, La
 def objective(results: dict[str, Verdicts]) -> tuple[float, dict[str, dict[str, float]]]:
     per: dict[str, dict[str, float]] = {}
     for name, rows in results.items():
-        bba = binary_balanced_accuracy([(g == "supported", p == "supported") for g, p, _, _ in rows])
-        three = [(g, p) for g, p, _, b in rows if not b]
+        bba = binary_balanced_accuracy([(g == "supported", p == "supported") for g, p, *_ in rows])
+        three = [(g, p) for g, p, _, b, _ in rows if not b]
         f1 = macro_f1([g for g, _ in three], [p for _, p in three]) if three else 0.0
         per[name] = {"binary_balanced_accuracy": round(bba, 4), "macro_f1": round(f1, 4), "n": len(rows)}
     score = sum(v["binary_balanced_accuracy"] + v["macro_f1"] for v in per.values()) / len(per)
@@ -129,6 +148,41 @@ def isotonic(points: list[tuple[float, bool]], bins: int = 20) -> list[tuple[flo
         step = len(knots) / bins
         knots = [knots[int(i * step)] for i in range(bins)] + [knots[-1]]
     return [(0.0, knots[0][1]), *knots, (1.0, knots[-1][1])]
+
+
+Curve = list[tuple[float, float]]
+
+
+def confidence_maps(results: dict[str, Verdicts]) -> tuple[Curve, dict[str, Curve], dict[str, float]]:
+    """The pooled map, the per-shape maps (empty when they lose out of fold), and the out-of-fold figures."""
+    rows = [(name, shape, c, g == p) for name, verdicts in results.items() for g, p, c, b, shape in verdicts if not b]
+
+    def fit(part: list[tuple[str, str, float, bool]]) -> tuple[Curve, dict[str, Curve]]:
+        shapes = sorted({shape for _, shape, _, _ in part})
+        return isotonic([(c, r) for _, _, c, r in part]), {
+            shape: isotonic([(c, r) for _, s, c, r in part if s == shape]) for shape in shapes
+            if sum(s == shape for _, s, _, _ in part) >= MIN_SHAPE_VERDICTS}
+
+    def mapped(curve: Curve, raw: float) -> float:
+        return float(np.interp(raw, [x for x, _ in curve], [y for _, y in curve]))
+
+    halves = [rows[0::2], rows[1::2]]
+    pooled_pairs: dict[str, list[tuple[float, bool]]] = {}
+    shape_pairs: dict[str, list[tuple[float, bool]]] = {}
+    for i, scored in enumerate(halves):
+        pooled, per_shape = fit(halves[1 - i])
+        for name, shape, c, r in scored:
+            pooled_pairs.setdefault(name, []).append((mapped(pooled, c), r))
+            shape_pairs.setdefault(name, []).append((mapped(per_shape.get(shape, pooled), c), r))
+    out_of_fold: dict[str, float] = {}
+    for kind, pairs in (("pooled", pooled_pairs), ("per shape", shape_pairs)):
+        for name, scored_pairs in pairs.items():
+            out_of_fold[f"{kind}: {name}"] = round(expected_calibration_error(scored_pairs), 4)
+        out_of_fold[f"{kind}: mean"] = round(sum(expected_calibration_error(v) for v in pairs.values()) / len(pairs), 4)
+    pooled, per_shape = fit(rows)
+    if out_of_fold["per shape: mean"] >= out_of_fold["pooled: mean"]:
+        per_shape = {}
+    return pooled, per_shape, out_of_fold
 
 
 def pair_logit_scores(logits: np.ndarray, pairs: list[Pair], temperature: float = 1.0) -> dict[str, float]:
@@ -160,8 +214,13 @@ def main() -> None:
     parser.add_argument("--export-pairs", type=int, default=2500, help="validation pairs that compare the exports")
     parser.add_argument("--contrast", type=int, default=6000, help="as in training, for the validation edits")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--refit-confidence", action="store_true",
+                        help="refit only the confidence maps of the installed model")
     args = parser.parse_args()
     started = time.time()
+    if args.refit_confidence:
+        refit_confidence(args)
+        return
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     neutral = {"temperature": 1.0, "support_threshold": 0.5, "refute_threshold": 0.5, "confidence_curve": []}
     _, validation, stats = build(args.data, args.benchmarks, contrast=args.contrast)
@@ -210,13 +269,7 @@ def main() -> None:
 
     plain_windows = classifier.windows
     classifier.windows = cached_windows  # type: ignore[assignment]
-    chosen = validation[:: max(1, len(validation) // args.pair_items)][: args.pair_items]
-    sets = {
-        "fever-symmetric dev": bench_items("fever-symmetric", args.benchmarks / "fever-symmetric"
-                                           / "fever_symmetric_dev.jsonl"),
-        "climate-fever validation half": bench_items("climate-fever", args.benchmarks / "climate-fever"),
-        "train-data validation pairs": pair_items(chosen),
-    }
+    sets = validation_sets(args, validation)
     grid = [round(0.1 + 0.05 * i, 2) for i in range(17)]
     found: tuple[float, float, float, dict[str, dict[str, float]]] = (-1.0, 0.5, 0.5, {})
 
@@ -232,19 +285,46 @@ def main() -> None:
     _, support_t, refute_t, per = found
     print("thresholds", support_t, refute_t, json.dumps(per), flush=True)
     with_cal(support_t, refute_t)
-    results = run(model, sets)
-    curve = isotonic([(c, g == p) for rows in results.values() for g, p, c, b in rows if not b])
+    curve, shape_curves, out_of_fold = confidence_maps(run(model, sets))
+    print("confidence maps, out-of-fold ECE", json.dumps(out_of_fold), flush=True)
     calibration = {"temperature": temperature, "support_threshold": support_t, "refute_threshold": refute_t,
-                   "confidence_curve": curve}
+                   "confidence_curve": curve, "shape_curves": shape_curves}
     curve_file = args.model / "curve.json"
     training = json.loads(curve_file.read_text()) if curve_file.exists() else {}
     write_meta(MODEL_DIR, target, calibration, {
         "export": chosen_export,
         "fitted_on": {name: len(items) for name, items in sets.items()} | {"validation pairs": len(compare)},
-        "validation": {"exports": quality, "verdicts": per},
+        "validation": {"exports": quality, "verdicts": per, "confidence_out_of_fold": out_of_fold},
         "training": {"stats": training.get("stats", stats), "stages": training.get("stages", [])},
     })
     print(f"installed {target} and model.json in {time.time() - started:.0f} s", flush=True)
+
+
+def validation_sets(args: argparse.Namespace, validation: list[Pair]
+                    ) -> dict[str, list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]]:
+    chosen = validation[:: max(1, len(validation) // args.pair_items)][: args.pair_items]
+    return {
+        "fever-symmetric dev": bench_items("fever-symmetric", args.benchmarks / "fever-symmetric"
+                                           / "fever_symmetric_dev.jsonl"),
+        "climate-fever validation half": bench_items("climate-fever", args.benchmarks / "climate-fever"),
+        "train-data validation pairs": pair_items(chosen),
+    }
+
+
+def refit_confidence(args: argparse.Namespace) -> None:
+    """Step 3 alone, on the installed model and its thresholds; everything else in model.json is kept."""
+    started = time.time()
+    _, validation, _ = build(args.data, args.benchmarks, contrast=args.contrast)
+    model = StanceModel(args.threads, MODEL_DIR)
+    model.calibration = dataclasses.replace(model.calibration, confidence_curve=(), shape_curves=())  # raw
+    curve, shape_curves, out_of_fold = confidence_maps(run(model, validation_sets(args, validation)))
+    print("confidence maps, out-of-fold ECE", json.dumps(out_of_fold), flush=True)
+    meta_file = MODEL_DIR / "model.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["calibration"] |= {"confidence_curve": curve, "shape_curves": shape_curves}
+    meta["validation"]["confidence_out_of_fold"] = out_of_fold
+    meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(f"refitted the confidence maps in {meta_file} in {time.time() - started:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ only with a verified quote (the judge turns an unverifiable one into
 With the classifier the confidence is calibrated: the raw probability of the
 verdict (the strongest outlet's; the weaker side's for a conflict; one minus
 the strongest stance anywhere for not enough evidence) goes through an
-isotonic map fitted on validation verdicts, so "0.8" means right about 80% of
-the time on data like the validation data. The LLM judge scored by logprobs
+isotonic map fitted on the validation verdicts read from evidence of the same
+shape (one source or several, one sentence or several), or on all of them for
+a shape with too few, so "0.8" means right about 80% of the time on data like
+the validation data. The LLM judge scored by logprobs
 gives the same raw probability, uncalibrated (a map would hold for one model
 only).
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .stance import Calibration
+from .stance import Calibration, evidence_shape
 from .verdict import Label, SourceJudgement
 
 
@@ -89,4 +91,7 @@ def _calibrated(
         label, raw = "not_enough_evidence", 1.0 - strongest
         summary = (f"{len(judgements)} source(s) read; none decides the claim." if judgements
                    else "No passage in the corpus is close enough to the claim.")
-    return label, round(calibration.confidence(raw) if calibration else raw, 3), summary
+    if calibration is None:
+        return label, round(raw, 3), summary
+    shape = evidence_shape(len(judgements), sum(j.sentences for j in judgements))
+    return label, round(calibration.confidence(raw, shape), 3), summary

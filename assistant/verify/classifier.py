@@ -65,7 +65,7 @@ def _judgement(model: StanceModel, evidence: Evidence, spans: list[Span], p: np.
     article = evidence.article
     cal = model.calibration
     base = SourceJudgement(article_id=article.id, outlet=article.outlet, title=article.title, stance="irrelevant",
-                           confidence=0.0, comparison="")
+                           confidence=0.0, comparison="", sentences=len(evidence.spans))
     if not len(spans):
         return base.model_copy(update={"note": "no sentence to read"})
     best_sup, best_ref = int(p[:, SUPPORTED].argmax()), int(p[:, REFUTED].argmax())

@@ -43,12 +43,16 @@ class Calibration:
     support_threshold: float
     refute_threshold: float
     #: Isotonic map from a verdict's raw probability to the share of validation verdicts that were right:
-    #: (raw, calibrated) points, interpolated linearly.
+    #: (raw, calibrated) points, interpolated linearly. Used for a label without a curve of its own.
     confidence_curve: tuple[tuple[float, float], ...]
+    #: The same map fitted on the validation verdicts of one evidence shape only (``evidence_shape``), for the
+    #: shapes that had enough of them: the best of many windows is a higher raw probability than the only one.
+    shape_curves: tuple[tuple[str, tuple[tuple[float, float], ...]], ...] = ()
 
-    def confidence(self, raw: float) -> float:
-        xs = [p[0] for p in self.confidence_curve]
-        ys = [p[1] for p in self.confidence_curve]
+    def confidence(self, raw: float, shape: str = "") -> float:
+        curve = dict(self.shape_curves).get(shape, self.confidence_curve)
+        xs = [p[0] for p in curve]
+        ys = [p[1] for p in curve]
         return float(np.interp(raw, xs, ys)) if xs else raw
 
 
@@ -60,10 +64,22 @@ def load_calibration(folder: Path = MODEL_DIR) -> Calibration:
             sha256=str(meta["sha256"]), max_tokens=int(meta["max_tokens"]),
             temperature=float(fitted["temperature"]), support_threshold=float(fitted["support_threshold"]),
             refute_threshold=float(fitted["refute_threshold"]),
-            confidence_curve=tuple((float(x), float(y)) for x, y in fitted["confidence_curve"]),
+            confidence_curve=_curve(fitted["confidence_curve"]),
+            shape_curves=tuple((str(shape), _curve(points))
+                               for shape, points in fitted.get("shape_curves", {}).items()),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"stance model metadata {folder / 'model.json'} is unreadable ({exc})") from None
+
+
+def evidence_shape(sources: int, sentences: int) -> str:
+    """What a verdict was read from, in the words ``model.json`` keys its confidence maps by."""
+    return f"{'several sources' if sources > 1 else 'one source'}, " + (
+        "several sentences" if sentences > sources else "one sentence each" if sources > 1 else "one sentence")
+
+
+def _curve(points: list[list[float]]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in points)
 
 
 class StanceModel:

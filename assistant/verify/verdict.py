@@ -48,6 +48,8 @@ class SourceJudgement(BaseModel):
     note: str = ""
     #: Set by the classifier judge; the LLM judge states a confidence instead.
     scores: StanceScores | None = None
+    #: How many evidence sentences of the article the judge read (the classifier's windows are built from them).
+    sentences: int = 0
 
 
 class Verdict(BaseModel):
