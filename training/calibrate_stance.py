@@ -198,10 +198,11 @@ def pair_logit_scores(logits: np.ndarray, pairs: list[Pair], temperature: float 
     return {"nll": nll, "binary_balanced_accuracy": bba, "three_way_accuracy": acc3}
 
 
-def quantised(fp32: Path, out: Path, per_channel: bool) -> Path:
+def quantised(fp32: Path, out: Path, per_channel: bool, unsigned: bool = False) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=per_channel)
+    weights = QuantType.QUInt8 if unsigned else QuantType.QInt8
+    quantize_dynamic(str(fp32), str(out), weight_type=weights, per_channel=per_channel)
     return out
 
 
@@ -231,6 +232,7 @@ def main() -> None:
         "fp32": fp32,
         "int8 per tensor": quantised(fp32, args.model / "int8-tensor.onnx", per_channel=False),
         "int8 per channel": quantised(fp32, args.model / "int8-channel.onnx", per_channel=True),
+        "uint8 per channel": quantised(fp32, args.model / "uint8-channel.onnx", per_channel=True, unsigned=True),
     }
     compare = validation[:: max(1, len(validation) // args.export_pairs)]
     texts = [(p.claim, p.evidence) for p in compare]
@@ -245,7 +247,7 @@ def main() -> None:
         quality[name] = {**pair_logit_scores(logits[name], compare), "bytes": path.stat().st_size}
         print(name, json.dumps(quality[name]), flush=True)
     best = quality["fp32"]
-    fits = [n for n in ("int8 per channel", "int8 per tensor")
+    fits = [n for n in ("int8 per channel", "uint8 per channel", "int8 per tensor")
             if best["binary_balanced_accuracy"] - quality[n]["binary_balanced_accuracy"] <= 0.01
             and best["three_way_accuracy"] - quality[n]["three_way_accuracy"] <= 0.01]
     chosen_export = max(fits, key=lambda n: quality[n]["binary_balanced_accuracy"]) if fits else "fp32"

@@ -43,7 +43,7 @@ class Calibration:
     support_threshold: float
     refute_threshold: float
     #: Isotonic map from a verdict's raw probability to the share of validation verdicts that were right:
-    #: (raw, calibrated) points, interpolated linearly. Used for a label without a curve of its own.
+    #: (raw, calibrated) points, interpolated linearly. Used for a shape without a map of its own.
     confidence_curve: tuple[tuple[float, float], ...]
     #: The same map fitted on the validation verdicts of one evidence shape only (``evidence_shape``), for the
     #: shapes that had enough of them: the best of many windows is a higher raw probability than the only one.
