@@ -16,11 +16,19 @@ from rich.console import Console
 
 from .answer.answer import Answer, answer
 from .answer.conversation import Conversation, Turn, standalone
+from .answer.explanation import cited_passages, explain
 from .corpus.ingest import ingest
 from .corpus.store import Store
 from .errors import FactdeskError, UserInputError
 from .llm import LLM
-from .report.terminal import show_answer, show_ingest, show_passages, show_verdict
+from .report.terminal import (
+    EXPLANATION_HEADER,
+    show_answer,
+    show_explanation_end,
+    show_ingest,
+    show_passages,
+    show_verdict,
+)
 from .settings import Settings
 from .untrusted import checkable_claim
 from .verify.verifier import verify
@@ -77,11 +85,7 @@ class ChatSession:
         if query != question:
             self.console.print(f"(searching for: {query})", style="dim", markup=False, highlight=False)
 
-        def write(piece: str) -> None:
-            self.console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
-            self.console.file.flush()
-
-        result = answer(question, self.store, self.llm, self.settings, standalone=query, on_text=write)
+        result = answer(question, self.store, self.llm, self.settings, standalone=query, on_text=self._write)
         self.console.print()
         show_answer(self.console, result, streamed=True)
         self.last = result
@@ -91,11 +95,22 @@ class ChatSession:
         )
         return result
 
+    def _write(self, piece: str) -> None:
+        """One streamed piece of model text, shown as it comes."""
+        self.console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+        self.console.file.flush()
+
     def verify(self, claim: str) -> None:
         if not claim:
             raise UserInputError("usage: /verify CLAIM")
         verdict = verify(checkable_claim(claim), self.store, self.llm, self.settings)
         show_verdict(self.console, verdict)
+        if self.settings.explains(for_a_person=self.console.is_terminal) and cited_passages(verdict):
+            # After the verdict, never before it; a failure is this line's error, and the verdict stays shown.
+            self.console.print(EXPLANATION_HEADER)
+            explanation = explain(verdict, self.llm, on_text=self._write)
+            if explanation is not None:
+                show_explanation_end(self.console, explanation)
         said = f"{verdict.label} (confidence {verdict.confidence:.2f}): {verdict.summary}"
         self.conversation.add(
             Turn(kind="verify", question=claim, standalone=verdict.claim, answer=said,

@@ -207,9 +207,8 @@ def verify(
         verdict = run_verify(claim, store, llm, settings)
     finally:
         llm.close()
-    # auto: for a person at a terminal, with an endpoint that writes explanations worth reading (not the 1.5B).
-    auto = settings.explain == "auto" and not as_json and out.is_terminal and settings.base_url is not None
-    explaining = fmt == "terminal" and (explain if explain is not None else settings.explain == "on" or auto)
+    explaining = fmt == "terminal" and (
+        explain if explain is not None else settings.explains(for_a_person=out.is_terminal and not as_json))
     if fmt == "claimreview":
         from .report.claimreview import claim_review
 
@@ -236,7 +235,7 @@ def _explanation(verdict: Verdict, settings: Settings, console: Console | None, 
     """
     from .answer.explanation import cited_passages, explain
     from .llm import LLM
-    from .report.terminal import usage_line
+    from .report.terminal import EXPLANATION_HEADER, show_explanation_end
 
     if not cited_passages(verdict):
         return None
@@ -248,7 +247,7 @@ def _explanation(verdict: Verdict, settings: Settings, console: Console | None, 
         console.file.flush()
 
     if console is not None:
-        console.print("[dim]Why (written by the LLM from the cited sentences, after the verdict):[/]")
+        console.print(EXPLANATION_HEADER)
     try:
         result = explain(verdict, llm, on_text=write if console is not None else None)
     except KeyboardInterrupt:
@@ -264,10 +263,7 @@ def _explanation(verdict: Verdict, settings: Settings, console: Console | None, 
     finally:
         llm.close()
     if console is not None and result is not None:
-        console.print()
-        for problem in result.problems:
-            console.print(f"[yellow]! {escape(problem)}[/]")
-        console.print(f"[dim]explanation: {usage_line(result.usage)}; {result.seconds:.1f} s[/]")
+        show_explanation_end(console, result)
     return result
 
 

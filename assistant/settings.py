@@ -102,9 +102,9 @@ class Settings(BaseSettings):
     explain: Explain = Field(
         default="auto",
         description="After a verdict, the LLM explains it in a few sentences from the cited ones (one streamed call, "
-        "counted apart from the verdict's): on, off, or auto (on when `verify` prints to a terminal and an endpoint "
-        "is set with FACTDESK_BASE_URL; off for the embedded model, whose explanations are weak). Never for "
-        "--format claimreview or --file.",
+        "counted apart from the verdict's): on, off, or auto (on when `verify` or the chat prints to a terminal "
+        "and an endpoint is set with FACTDESK_BASE_URL; off for the embedded model, whose explanations are weak). "
+        "Never for --format claimreview or --file.",
     )
     sources: int = Field(
         default=4, ge=1, le=12, description="How many distinct articles a verification reads evidence from."
@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.base_url is None
+
+    def explains(self, for_a_person: bool) -> bool:
+        """Whether a verdict shown is followed by the LLM's explanation (``explain``; ``auto`` asks for a person at a
+        terminal and an endpoint that writes explanations worth reading, not the embedded 1.5B)."""
+        return self.explain == "on" or (self.explain == "auto" and for_a_person and not self.embedded)
 
 
 def load_settings(**overrides: object) -> Settings:

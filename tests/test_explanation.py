@@ -121,3 +121,33 @@ def test_scripts_never_wait_for_an_explanation(kessling: None, capsys: pytest.Ca
         assert "Why (written" not in out and '"explanation"' not in out
     code, _, err = run_cli(["verify", "--file", "-", "--explain"], capsys)
     assert code == 2 and err.strip().startswith("error: --explain explains one verdict")
+
+
+def test_the_chat_explains_a_verify_after_its_verdict_when_explanations_are_on(
+    kessling: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.chat import ChatSession
+    from assistant.corpus.store import Store
+    from assistant.llm import LLM
+
+    monkeypatch.setenv("FACTDESK_EXPLAIN", "on")
+    settings = Settings()
+    shown = io.StringIO()
+    chat = ChatSession(settings, Store(settings), LLM(settings), Console(file=shown, width=200))
+    assert chat.handle(f"/verify {CLAIM}")
+    text = shown.getvalue()
+    assert text.index("Verdict") < text.index("Why (written by the LLM") < text.index("explanation: 1 LLM call(s)")
+    # Off (or auto, the embedded model): the verdict alone, no call.
+    monkeypatch.setenv("FACTDESK_EXPLAIN", "auto")
+    quiet = io.StringIO()
+    settings = Settings()
+    ChatSession(settings, Store(settings), LLM(settings), Console(file=quiet, width=200)).handle(f"/verify {CLAIM}")
+    assert "Verdict" in quiet.getvalue() and "Why (written" not in quiet.getvalue()
+
+
+def test_auto_explains_for_a_person_with_an_endpoint_only() -> None:
+    endpoint = Settings(base_url="http://127.0.0.1:9/v1")  # type: ignore[call-arg]
+    assert endpoint.explains(for_a_person=True) and not endpoint.explains(for_a_person=False)
+    assert not Settings().explains(for_a_person=True)  # the embedded model
+    assert Settings(explain="on").explains(for_a_person=False)  # type: ignore[call-arg]
+    assert not Settings(explain="off", base_url="http://127.0.0.1:9/v1").explains(True)  # type: ignore[call-arg]

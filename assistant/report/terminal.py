@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from ..answer.answer import Answer, Passage
+from ..answer.explanation import Explanation
 from ..claims.check import CheckReport
 from ..claims.extract import Claim
 from ..corpus.ingest import IngestSummary
@@ -78,6 +79,17 @@ def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> N
                 note = f" ({judgement.note})" if judgement.note else ""
                 console.print(f"[dim]- {escape(judgement.outlet or judgement.article_id)}: irrelevant{note}[/]")
         console.print(f"[dim]{verdict.model}: {usage_line(verdict.usage)}; {verdict.seconds:.1f} s in all[/]")
+
+
+EXPLANATION_HEADER = "[dim]Why (written by the LLM from the cited sentences, after the verdict):[/]"
+
+
+def show_explanation_end(console: Console, explanation: Explanation) -> None:
+    """After a streamed explanation: what its review found, and its cost, apart from the verdict's."""
+    console.print()
+    for problem in explanation.problems:
+        console.print(f"[yellow]! {escape(problem)}[/]")
+    console.print(f"[dim]explanation: {usage_line(explanation.usage)}; {explanation.seconds:.1f} s[/]")
 
 
 def answer_json(answer: Answer) -> str:
