@@ -28,6 +28,7 @@ from .report.terminal import (
     show_ingest,
     show_passages,
     show_verdict,
+    streamed,
 )
 from .settings import Settings
 from .untrusted import checkable_claim
@@ -85,7 +86,7 @@ class ChatSession:
         if query != question:
             self.console.print(f"(searching for: {query})", style="dim", markup=False, highlight=False)
 
-        result = answer(question, self.store, self.llm, self.settings, standalone=query, on_text=self._write)
+        result = answer(question, self.store, self.llm, self.settings, standalone=query, on_text=streamed(self.console))
         self.console.print()
         show_answer(self.console, result, streamed=True)
         self.last = result
@@ -95,27 +96,22 @@ class ChatSession:
         )
         return result
 
-    def _write(self, piece: str) -> None:
-        """One streamed piece of model text, shown as it comes."""
-        self.console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
-        self.console.file.flush()
-
     def verify(self, claim: str) -> None:
         if not claim:
             raise UserInputError("usage: /verify CLAIM")
         verdict = verify(checkable_claim(claim), self.store, self.llm, self.settings)
         show_verdict(self.console, verdict)
-        if self.settings.explains(for_a_person=self.console.is_terminal) and cited_passages(verdict):
-            # After the verdict, never before it; a failure is this line's error, and the verdict stays shown.
-            self.console.print(EXPLANATION_HEADER)
-            explanation = explain(verdict, self.llm, on_text=self._write)
-            if explanation is not None:
-                show_explanation_end(self.console, explanation)
         said = f"{verdict.label} (confidence {verdict.confidence:.2f}): {verdict.summary}"
         self.conversation.add(
             Turn(kind="verify", question=claim, standalone=verdict.claim, answer=said,
                  sources=[c.model_dump() for c in verdict.citations])
         )
+        if self.settings.explains(for_a_person=self.console.is_terminal) and cited_passages(verdict):
+            # After the verdict, which is saved first: a failure here is this line's error, and the turn is kept.
+            self.console.print(EXPLANATION_HEADER)
+            explanation = explain(verdict, self.llm, on_text=streamed(self.console))
+            if explanation is not None:
+                show_explanation_end(self.console, explanation)
 
     def ingest(self, rest: str) -> None:
         paths = shlex.split(rest)

@@ -182,7 +182,7 @@ def verify(
 ) -> None:
     """Judge a claim against the stored articles: verdict, confidence and verbatim citations."""
     from .llm import LLM
-    from .report.terminal import show_verdict, usage_line, verdict_json
+    from .report.terminal import show_verdict, usage_line, verdict_data
     from .verify.verifier import verify as run_verify
 
     if fmt not in ("terminal", "claimreview"):
@@ -214,7 +214,7 @@ def verify(
 
         print(json.dumps(claim_review(verdict, settings), indent=2, ensure_ascii=False))
     elif as_json:
-        data = json.loads(verdict_json(verdict))
+        data = verdict_data(verdict)
         if explaining:
             explained = _explanation(verdict, settings, None, required=True)
             data["explanation"] = explained.model_dump(exclude={"passages"}) if explained else None
@@ -235,21 +235,15 @@ def _explanation(verdict: Verdict, settings: Settings, console: Console | None, 
     """
     from .answer.explanation import cited_passages, explain
     from .llm import LLM
-    from .report.terminal import EXPLANATION_HEADER, show_explanation_end
+    from .report.terminal import EXPLANATION_HEADER, show_explanation_end, streamed
 
     if not cited_passages(verdict):
         return None
     llm = LLM(settings)
-
-    def write(piece: str) -> None:
-        assert console is not None
-        console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
-        console.file.flush()
-
     if console is not None:
         console.print(EXPLANATION_HEADER)
     try:
-        result = explain(verdict, llm, on_text=write if console is not None else None)
+        result = explain(verdict, llm, on_text=streamed(console) if console is not None else None)
     except KeyboardInterrupt:
         if console is None:
             raise
@@ -274,7 +268,7 @@ def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | Non
     an endpoint failure ends the batch, since every later claim would meet it too.
     """
     from .llm import LLM, Usage
-    from .report.terminal import batch_row, show_verdict, usage_line, verdict_json
+    from .report.terminal import batch_row, show_verdict, usage_line, verdict_data
     from .verify.batch import ClaimLine, in_order, read_claims
     from .verify.verifier import verify as run_verify
 
@@ -307,7 +301,7 @@ def _verify_file(path: str, as_json: bool, verbose: bool, concurrency: int | Non
             labels[outcome.label] += 1
             total = total.plus(outcome.usage)
             if as_json:
-                print(json.dumps({**head, **json.loads(verdict_json(outcome))}, ensure_ascii=False), flush=True)
+                print(json.dumps({**head, **verdict_data(outcome)}, ensure_ascii=False), flush=True)
             elif verbose:
                 show_verdict(out, outcome, verbose)
             else:
@@ -420,7 +414,7 @@ def ask(
     from .answer.answer import answer as run_answer
     from .answer.conversation import Conversation, Turn
     from .llm import LLM
-    from .report.terminal import answer_json, show_answer, usage_line
+    from .report.terminal import answer_json, show_answer, streamed, usage_line
 
     question = clean_claim(question, "question")
     settings = _settings()
@@ -428,12 +422,8 @@ def ask(
     _require_articles(store)
     llm = LLM(settings)
 
-    def write(piece: str) -> None:
-        out.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
-        out.file.flush()
-
     try:
-        result = run_answer(question, store, llm, settings, on_text=None if as_json else write)
+        result = run_answer(question, store, llm, settings, on_text=None if as_json else streamed(out))
     finally:
         llm.close()
     Conversation(settings.home).add(

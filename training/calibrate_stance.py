@@ -11,7 +11,7 @@
    aggregation.
 3. Confidence: an isotonic map from each validation verdict's raw probability
    to whether it was right, one per evidence shape (one source or several, one
-   sentence or several: ``stance.evidence_shape``) where the shape has at least
+   sentence or several: ``aggregate.shape_read``) where the shape has at least
    ``MIN_SHAPE_VERDICTS`` validation verdicts, and a pooled map for the rest.
    The shape maps ship only if they beat the pooled map out of fold (two
    halves of the validation verdicts, each mapped by maps fitted on the other;
@@ -48,7 +48,7 @@ from assistant.corpus.chunking import Span, sentences  # noqa: E402
 from assistant.eval.benchmarks import BenchItem, grounded_evidence, read_dataset, source_articles, split_items  # noqa: E402
 from assistant.eval.metrics import binary_balanced_accuracy, expected_calibration_error  # noqa: E402
 from assistant.verify import classifier  # noqa: E402
-from assistant.verify.aggregate import aggregate  # noqa: E402
+from assistant.verify.aggregate import aggregate, shape_read  # noqa: E402
 from assistant.verify.classifier import classify  # noqa: E402
 from assistant.verify.retrieve import Evidence  # noqa: E402
 from assistant.verify.stance import (  # noqa: E402
@@ -56,7 +56,6 @@ from assistant.verify.stance import (  # noqa: E402
     MODEL_FILE,
     CachedStanceModel,
     StanceModel,
-    evidence_shape,
     softmax,
 )
 from assistant.verify.verdict import Label  # noqa: E402
@@ -115,9 +114,9 @@ def run(model: StanceModel, sets: dict[str, list[tuple[BenchItem | None, str, La
     for name, items in sets.items():
         rows = []
         for _, claim, gold, evidence, binary in items:
-            label, confidence, _ = aggregate(classify(model, claim, evidence), model.calibration)
-            shape = evidence_shape(len(evidence), sum(len(e.spans) for e in evidence))
-            rows.append((gold, label, confidence, binary, shape))
+            judgements = classify(model, claim, evidence)
+            label, confidence, _ = aggregate(judgements, model.calibration)
+            rows.append((gold, label, confidence, binary, shape_read(judgements)))
         out[name] = rows
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -32,10 +33,25 @@ def where(page: int | None, start: int, end: int) -> str:
     return f"p. {page}, chars {start}-{end}" if page is not None else f"chars {start}-{end}"
 
 
-def verdict_json(verdict: Verdict) -> str:
+def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    """The verdict as ``--json`` prints it: its fields, and its citations at the top level."""
     data = verdict.model_dump()
     data["citations"] = [c.model_dump() for c in verdict.citations]
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return data
+
+
+def verdict_json(verdict: Verdict) -> str:
+    return json.dumps(verdict_data(verdict), indent=2, ensure_ascii=False)
+
+
+def streamed(console: Console) -> Callable[[str], None]:
+    """A writer that shows model text piece by piece as it streams, as written (no markup)."""
+
+    def write(piece: str) -> None:
+        console.print(piece, end="", markup=False, highlight=False, soft_wrap=True)
+        console.file.flush()
+
+    return write
 
 
 def usage_line(usage: Usage) -> str:

@@ -93,5 +93,9 @@ def _calibrated(
                    else "No passage in the corpus is close enough to the claim.")
     if calibration is None:
         return label, round(raw, 3), summary
-    shape = evidence_shape(len(judgements), sum(j.sentences for j in judgements))
-    return label, round(calibration.confidence(raw, shape), 3), summary
+    return label, round(calibration.confidence(raw, shape_read(judgements)), 3), summary
+
+
+def shape_read(judgements: Sequence[SourceJudgement]) -> str:
+    """The evidence shape a verdict was read from: the key of its confidence map, at fitting time as here."""
+    return evidence_shape(len(judgements), sum(j.sentences for j in judgements))
