@@ -6,9 +6,10 @@
    held-out train-data validation pairs (sentences and windows).
 2. Support and refute thresholds: the pair that maximises binary balanced
    accuracy plus 4-way macro-F1, averaged over the validation sets (FEVER-
-   Symmetric dev, the validation half of Climate-FEVER, and the train-data
-   validation pairs as one-source items), running the real judge and
-   aggregation.
+   Symmetric dev, the validation half of Climate-FEVER, the train-data
+   validation pairs as one-source items, and Fool Me Twice validation claims
+   read from five snippets each: ``snippet_items``), running the real judge
+   and aggregation.
 3. Confidence: an isotonic map from each validation verdict's raw probability
    to whether it was right, one per evidence shape (one source or several, one
    sentence or several: ``aggregate.shape_read``) where the shape has at least
@@ -18,7 +19,7 @@
    the mean of the validation sets' ECE).
 
 ``--refit-confidence`` redoes step 3 alone on the installed model, keeping its
-export, temperature and thresholds.
+export, temperature and thresholds; ``--refit-thresholds`` redoes steps 2 and 3.
 
 It also scores the fp32 and int8 exports on the validation pairs, so the int8
 file ships only if it loses at most one point. Test data is never read here.
@@ -62,6 +63,8 @@ from assistant.verify.verdict import Label  # noqa: E402
 
 LABELS: tuple[Label, ...] = ("supported", "refuted", "conflicting", "not_enough_evidence")
 TO_LABEL: dict[int, Label] = {SUPPORTED: "supported", REFUTED: "refuted", NEI: "not_enough_evidence"}
+#: A validation item: (benchmark item or None, claim, gold label, evidence, gold knows only "supported or not").
+Item = tuple[BenchItem | None, str, Label, list[Evidence], bool]
 #: An evidence shape gets a confidence map of its own only with at least this many validation verdicts.
 MIN_SHAPE_VERDICTS = 100
 
@@ -72,9 +75,9 @@ def write_meta(folder: Path, onnx: Path, calibration: dict[str, object], extra: 
     (folder / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
-def pair_items(pairs: list[Pair]) -> list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]:
+def pair_items(pairs: list[Pair]) -> list[Item]:
     """Train-data validation pairs as one-source items: (None, claim, label, evidence, binary)."""
-    out = []
+    out: list[Item] = []
     for p in pairs:
         article = Article.create(p.evidence, title="", outlet="validation", url="", fictional=False)
         spans = sentences(article.text)
@@ -83,9 +86,36 @@ def pair_items(pairs: list[Pair]) -> list[tuple[BenchItem | None, str, Label, li
     return out
 
 
-def bench_items(name: str, path: Path) -> list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]:
+#: Snippets per item of the multi-snippet validation set, as Factcheck-Bench gives five search results a claim.
+SNIPPETS = 5
+
+
+def snippet_items(pairs: list[Pair]) -> list[Item]:
+    """Fool Me Twice validation claims read from several short sources, most of them beside the point.
+
+    Each claim gives two items, each snippet a source of its own: its gold evidence among four of the other
+    sentences retrieved from its page (the claim's label), and five other retrieved sentences without the gold
+    (not enough evidence; synthetic, as the set's README warns: a retrieved sentence may still decide it).
+    The other three validation sets have few verdicts read from many short, mostly irrelevant snippets.
+    """
+    out: list[Item] = []
+    for p in pairs:
+        if p.source != "fm2" or p.kind != "sentence" or len(p.context) < 2 * SNIPPETS - 1:
+            continue
+        with_gold = [p.evidence, *p.context[: SNIPPETS - 1]]
+        without = p.context[SNIPPETS - 1 : 2 * SNIPPETS - 1]
+        for label, texts in ((TO_LABEL[p.label], with_gold), ("not_enough_evidence", without)):
+            evidence = []
+            for rank, text in enumerate(texts):
+                article = Article.create(text, title="", outlet=f"snippet {rank + 1}", url="", fictional=False)
+                evidence.append(Evidence(article, sentences(article.text), 1.0 / (1 + rank)))
+            out.append((None, p.claim, label, evidence, False))
+    return out
+
+
+def bench_items(name: str, path: Path) -> list[Item]:
     items = split_items(name, path, read_dataset(name, path), "validation")
-    out = []
+    out: list[Item] = []
     for item in items:
         out.append((item, item.claim, item.label, grounded_evidence(source_articles(item)), False))
     return out
@@ -107,7 +137,7 @@ def macro_f1(gold: list[Label], pred: list[Label]) -> float:
 Verdicts = list[tuple[Label, Label, float, bool, str]]
 
 
-def run(model: StanceModel, sets: dict[str, list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]]
+def run(model: StanceModel, sets: dict[str, list[Item]]
         ) -> dict[str, Verdicts]:
     """The verdicts of each set with the model's calibration (the confidence is raw where it has no maps)."""
     out: dict[str, Verdicts] = {}
@@ -216,10 +246,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--refit-confidence", action="store_true",
                         help="refit only the confidence maps of the installed model")
+    parser.add_argument("--refit-thresholds", action="store_true",
+                        help="refit the thresholds and the confidence maps of the installed model")
     args = parser.parse_args()
     started = time.time()
-    if args.refit_confidence:
-        refit_confidence(args)
+    if args.refit_confidence or args.refit_thresholds:
+        refit(args)
         return
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     neutral = {"temperature": 1.0, "support_threshold": 0.5, "refute_threshold": 0.5, "confidence_curve": []}
@@ -259,33 +291,8 @@ def main() -> None:
 
     write_meta(MODEL_DIR, target, {**neutral, "temperature": temperature}, {})
     model = CachedStanceModel(args.threads, MODEL_DIR)
-    memo: dict[tuple[str, tuple[Span, ...]], list[Span]] = {}
-
-    def cached_windows(text: str, picked: list[Span]) -> list[Span]:
-        # The grid re-judges the same items hundreds of times; their windows never change.
-        key = (text, tuple(picked))
-        if key not in memo:
-            memo[key] = plain_windows(text, picked)
-        return memo[key]
-
-    plain_windows = classifier.windows
-    classifier.windows = cached_windows  # type: ignore[assignment]
     sets = validation_sets(args, validation)
-    grid = [round(0.1 + 0.05 * i, 2) for i in range(17)]
-    found: tuple[float, float, float, dict[str, dict[str, float]]] = (-1.0, 0.5, 0.5, {})
-
-    def with_cal(support: float, refute: float) -> None:
-        model.calibration = dataclasses.replace(model.calibration, support_threshold=support, refute_threshold=refute)
-
-    for s in grid:
-        for r in grid:
-            with_cal(s, r)
-            score, per = objective(run(model, sets))
-            if score > found[0]:
-                found = (score, s, r, per)
-    _, support_t, refute_t, per = found
-    print("thresholds", support_t, refute_t, json.dumps(per), flush=True)
-    with_cal(support_t, refute_t)
+    support_t, refute_t, per = fit_thresholds(model, sets)
     curve, shape_curves, out_of_fold = confidence_maps(run(model, sets))
     print("confidence maps, out-of-fold ECE", json.dumps(out_of_fold), flush=True)
     calibration = {"temperature": temperature, "support_threshold": support_t, "refute_threshold": refute_t,
@@ -301,31 +308,76 @@ def main() -> None:
     print(f"installed {target} and model.json in {time.time() - started:.0f} s", flush=True)
 
 
+def fit_thresholds(model: StanceModel, sets: dict[str, list[Item]]
+                   ) -> tuple[float, float, dict[str, dict[str, float]]]:
+    """Step 2: the (support, refute) pair of the grid with the best objective; ``model`` is left set to it."""
+    memo: dict[tuple[str, tuple[Span, ...]], list[Span]] = {}
+    plain_windows = classifier.windows
+
+    def cached_windows(text: str, picked: list[Span]) -> list[Span]:
+        # The grid re-judges the same items hundreds of times; their windows never change.
+        key = (text, tuple(picked))
+        if key not in memo:
+            memo[key] = plain_windows(text, picked)
+        return memo[key]
+
+    def with_cal(support: float, refute: float) -> None:
+        model.calibration = dataclasses.replace(model.calibration, support_threshold=support, refute_threshold=refute)
+
+    classifier.windows = cached_windows  # type: ignore[assignment]
+    try:
+        grid = [round(0.1 + 0.05 * i, 2) for i in range(17)]
+        found: tuple[float, float, float, dict[str, dict[str, float]]] = (-1.0, 0.5, 0.5, {})
+        for s in grid:
+            for r in grid:
+                with_cal(s, r)
+                score, per = objective(run(model, sets))
+                if score > found[0]:
+                    found = (score, s, r, per)
+    finally:
+        classifier.windows = plain_windows  # type: ignore[assignment]
+    score, support_t, refute_t, per = found
+    print("thresholds", support_t, refute_t, round(score, 4), json.dumps(per), flush=True)
+    with_cal(support_t, refute_t)
+    return support_t, refute_t, per
+
+
 def validation_sets(args: argparse.Namespace, validation: list[Pair]
-                    ) -> dict[str, list[tuple[BenchItem | None, str, Label, list[Evidence], bool]]]:
+                    ) -> dict[str, list[Item]]:
     chosen = validation[:: max(1, len(validation) // args.pair_items)][: args.pair_items]
     return {
         "fever-symmetric dev": bench_items("fever-symmetric", args.benchmarks / "fever-symmetric"
                                            / "fever_symmetric_dev.jsonl"),
         "climate-fever validation half": bench_items("climate-fever", args.benchmarks / "climate-fever"),
         "train-data validation pairs": pair_items(chosen),
+        "fool-me-twice snippets": snippet_items(validation),
     }
 
 
-def refit_confidence(args: argparse.Namespace) -> None:
-    """Step 3 alone, on the installed model and its thresholds; everything else in model.json is kept."""
+def refit(args: argparse.Namespace) -> None:
+    """Step 3 alone (``--refit-confidence``), or steps 2 and 3 (``--refit-thresholds``), on the installed model.
+
+    Its export and temperature are kept, and the rest of ``model.json`` with them.
+    """
     started = time.time()
     _, validation, _ = build(args.data, args.benchmarks, contrast=args.contrast)
-    model = StanceModel(args.threads, MODEL_DIR)
+    model = CachedStanceModel(args.threads, MODEL_DIR)
     model.calibration = dataclasses.replace(model.calibration, confidence_curve=(), shape_curves=())  # raw
-    curve, shape_curves, out_of_fold = confidence_maps(run(model, validation_sets(args, validation)))
-    print("confidence maps, out-of-fold ECE", json.dumps(out_of_fold), flush=True)
+    sets = validation_sets(args, validation)
     meta_file = MODEL_DIR / "model.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    if args.refit_thresholds:
+        support_t, refute_t, per = fit_thresholds(model, sets)
+        meta["calibration"] |= {"support_threshold": support_t, "refute_threshold": refute_t}
+        meta["validation"]["verdicts"] = per
+        meta["fitted_on"] = {name: len(items) for name, items in sets.items()} | {
+            "validation pairs": meta["fitted_on"].get("validation pairs", 0)}
+    curve, shape_curves, out_of_fold = confidence_maps(run(model, sets))
+    print("confidence maps, out-of-fold ECE", json.dumps(out_of_fold), flush=True)
     meta["calibration"] |= {"confidence_curve": curve, "shape_curves": shape_curves}
     meta["validation"]["confidence_out_of_fold"] = out_of_fold
     meta_file.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print(f"refitted the confidence maps in {meta_file} in {time.time() - started:.0f} s", flush=True)
+    print(f"refitted {meta_file} in {time.time() - started:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
