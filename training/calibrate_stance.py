@@ -105,11 +105,11 @@ def snippet_items(pairs: list[Pair]) -> list[Item]:
         with_gold = [p.evidence, *p.context[: SNIPPETS - 1]]
         without = p.context[SNIPPETS - 1 : 2 * SNIPPETS - 1]
         for label, texts in ((TO_LABEL[p.label], with_gold), ("not_enough_evidence", without)):
-            evidence = []
-            for rank, text in enumerate(texts):
-                article = Article.create(text, title="", outlet=f"snippet {rank + 1}", url="", fictional=False)
-                evidence.append(Evidence(article, sentences(article.text), 1.0 / (1 + rank)))
-            out.append((None, p.claim, label, evidence, False))
+            # One article per snippet, read as a benchmark item's sources are (``grounded_evidence``).
+            articles = [Article.create(text, title="", outlet=f"snippet {rank + 1}", url="", fictional=False)
+                        for rank, text in enumerate(texts)]
+            built: list[tuple[Article, list[Span], list[Span]]] = [(a, sentences(a.text), []) for a in articles]
+            out.append((None, p.claim, label, grounded_evidence(built), False))
     return out
 
 
