@@ -135,7 +135,8 @@ def _llama_response_format(body: dict[str, Any]) -> dict[str, Any] | None:
 def llama_class() -> type:
     """llama-cpp-python's ``Llama`` with fast greedy grammar decoding and prompt states kept across processes.
 
-    See :mod:`.greedy_grammar` and :mod:`.prefix_states`; neither changes an answer.
+    See :mod:`.greedy_grammar` (the same tokens) and :mod:`.prefix_states` (the same prefix, whose remainder
+    is evaluated in another batch, so now and then a token differs).
     """
     from llama_cpp import Llama
 
