@@ -90,3 +90,21 @@ def test_a_contradiction_in_other_words_is_not_read_as_support() -> None:
 
 def test_an_empty_batch_costs_nothing() -> None:
     assert get_stance_model().probabilities([]).shape == (0, 3)
+
+
+def test_the_model_computes_the_same_scores_on_every_cpu() -> None:
+    """Scores taken on a CPU with VNNI, where integer products are exact.
+
+    With int8 weights, CPUs without VNNI saturated some sums and moved
+    confidences by up to 0.06 (enough to change a citation); the uint8 weights
+    of ``training/unsigned_stance.py`` leave nothing to saturate, so only float
+    rounding may differ here.
+    """
+    logits = get_stance_model().logits([
+        (CLAIM, "Traffic returned to the Dornfeld bridge in March, when it reopened after repairs."),
+        ("The Kessling water plant will cost 42 million euros.",
+         "The Kessling water plant will cost 48 million euros, tender documents show."),
+        (CLAIM, "The Upper Welling choir performed at the harvest festival on Sunday."),
+    ])
+    expected = [[2.6945, -1.2486, -1.3371], [-0.2562, 2.2141, -2.0360], [-2.3585, 0.1467, 1.8590]]
+    assert np.allclose(logits, expected, atol=0.01), logits.round(4).tolist()

@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stance_data import NEI, REFUTED, SUPPORTED, Pair, build  # noqa: E402
+from unsigned_stance import unsigned  # noqa: E402
 
 from assistant.corpus.article import Article  # noqa: E402
 from assistant.corpus.chunking import Span, sentences  # noqa: E402
@@ -227,11 +228,16 @@ def pair_logit_scores(logits: np.ndarray, pairs: list[Pair], temperature: float 
     return {"nll": nll, "binary_balanced_accuracy": bba, "three_way_accuracy": acc3}
 
 
-def quantised(fp32: Path, out: Path, per_channel: bool, unsigned: bool = False) -> Path:
+def quantised(fp32: Path, out: Path, per_channel: bool, unsigned_grid: bool = False) -> Path:
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    weights = QuantType.QUInt8 if unsigned else QuantType.QInt8
+    weights = QuantType.QUInt8 if unsigned_grid else QuantType.QInt8
     quantize_dynamic(str(fp32), str(out), weight_type=weights, per_channel=per_channel)
+    # The signed grid is stored as uint8 (the same numbers), so no CPU saturates its products.
+    model = onnx.load(str(out))
+    if unsigned(model):
+        onnx.save(model, str(out))
     return out
 
 
@@ -263,7 +269,7 @@ def main() -> None:
         "fp32": fp32,
         "int8 per tensor": quantised(fp32, args.model / "int8-tensor.onnx", per_channel=False),
         "int8 per channel": quantised(fp32, args.model / "int8-channel.onnx", per_channel=True),
-        "uint8 per channel": quantised(fp32, args.model / "uint8-channel.onnx", per_channel=True, unsigned=True),
+        "uint8 per channel": quantised(fp32, args.model / "uint8-channel.onnx", per_channel=True, unsigned_grid=True),
     }
     compare = validation[:: max(1, len(validation) // args.export_pairs)]
     texts = [(p.claim, p.evidence) for p in compare]
