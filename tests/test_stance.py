@@ -107,4 +107,4 @@ def test_the_model_computes_the_same_scores_on_every_cpu() -> None:
         (CLAIM, "The Upper Welling choir performed at the harvest festival on Sunday."),
     ])
     expected = [[2.6945, -1.2486, -1.3371], [-0.2562, 2.2141, -2.0360], [-2.3585, 0.1467, 1.8590]]
-    assert np.allclose(logits, expected, atol=0.01), logits.round(4).tolist()
+    assert np.allclose(logits, expected, atol=0.02), logits.round(4).tolist()

@@ -4,7 +4,7 @@
     python training/train_stance.py --resume build/stance-shipped/best.pt ...
 
 A training run keeps its fp32 checkpoint under ``build/`` only; when that is
-gone, the shipped ONNX file is what remains. Each int8 weight is dequantized
+gone, the shipped ONNX file is what remains. Each 8-bit weight is dequantized
 (``(q - zero_point) * scale``, per output channel for the matrices, per tensor
 for the embeddings) and put back under its PyTorch name, found by following
 the graph from each integer matrix product to the named bias it adds. The
