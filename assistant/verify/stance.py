@@ -1,10 +1,12 @@
-"""The stance classifier: a MiniLM cross-encoder trained here, shipped as int8 ONNX, run by onnxruntime.
+"""The stance classifier: a MiniLM cross-encoder trained here, shipped as 8-bit ONNX, run by onnxruntime.
 
 It reads (claim, evidence window) pairs and gives three probabilities:
 supported, refuted, not enough evidence. The weights, their checksum and the
 calibration fitted on validation data live in ``data/stance/`` (see its
 README for the training data, the split and the measured figures). No torch,
 no network: the file is checked against its sha256 before onnxruntime sees it.
+Its int8 weights are stored as uint8 so that every x86 CPU multiplies them
+exactly (CPUs without VNNI saturate int8-weight products).
 """
 
 from __future__ import annotations
