@@ -177,7 +177,8 @@ def run_cases(cases: list[Case], settings: Settings, root: Path) -> list[CaseRes
     return results
 
 
-def compute(results: list[CaseResult]) -> Metrics:
+def compute(results: list[CaseResult], intervals: bool = True) -> Metrics:
+    """The metrics of ``results``; ``intervals=False`` skips the bootstrap (for resampling the metrics themselves)."""
     scored = [r for r in results if r.predicted is not None]
     n = len(scored) or 1
     confusion: dict[str, dict[str, int]] = {g: {p: 0 for p in LABELS} for g in LABELS}
@@ -204,11 +205,11 @@ def compute(results: list[CaseResult]) -> Metrics:
         scored=len(scored),
         stale=[r.id for r in results if r.predicted is None],
         accuracy=sum(r.correct for r in scored) / n,
-        accuracy_interval=bootstrap_interval([r.correct for r in scored]),
+        accuracy_interval=bootstrap_interval([r.correct for r in scored]) if intervals else (0.0, 0.0),
         macro_f1=sum(s.f1 for s in present) / (len(present) or 1),
         balanced_accuracy=sum(s.recall for s in present) / (len(present) or 1),
         binary_balanced_accuracy=binary_balanced_accuracy(binary),
-        binary_interval=bootstrap_interval(binary, binary_balanced_accuracy),
+        binary_interval=bootstrap_interval(binary, binary_balanced_accuracy) if intervals else (0.0, 0.0),
         per_label=per_label,
         confusion=confusion,
         ece=expected_calibration_error(pairs),
