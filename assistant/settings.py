@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         default="classifier",
         description="Who judges each source's stance: classifier (the bundled trained model, no LLM call) or llm.",
     )
+    details: bool = Field(
+        default=True,
+        description="The classifier's stances are weighed against the details reader's comparison of claim and "
+        "source (numbers, dates, names, negation, plans against events, direction, roles); off only to measure what "
+        "it adds.",
+    )
     judge_scoring: JudgeScoring = Field(
         default="auto",
         description="How the LLM judge is scored: logprobs (the probability of its one-letter answer, cited by "

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..corpus.chunking import Span, sentences
+from . import reconcile
+from .details import Details, get_reader
 from .retrieve import Evidence
 from .stance import NEITHER, REFUTED, SUPPORTED, StanceModel
 from .verdict import Citation, SourceJudgement, StanceScores
@@ -45,23 +47,55 @@ def windows(text: str, chosen: list[Span]) -> list[Span]:
     return [Span(a, b) for a, b in found]
 
 
+def window_details(text: str, spans: list[Span]) -> list[Details]:
+    """The details of each window, built from its sentences (each parsed once, however many windows share it)."""
+    every = sentences(text)
+    reader = get_reader()
+    out = []
+    for w in spans:
+        parts = [(s.start, s.end) for s in every if w.start <= s.start and s.end <= w.end] or [(w.start, w.end)]
+        out.append(reader.joined(text, parts))
+    return out
+
+
 def classify(
-    model: StanceModel, claim: str, sources: list[Evidence], vetoes: frozenset[str] = VETOES
+    model: StanceModel, claim: str, sources: list[Evidence], vetoes: frozenset[str] = VETOES, details: bool = True
 ) -> list[SourceJudgement]:
-    """One judgement per source, all windows of all sources scored in one pass."""
+    """One judgement per source, all windows of all sources scored in one pass.
+
+    With ``details`` (the default) the classifier reads claim and windows with every quantity written one way,
+    and the details reader's comparison adjusts each window's probabilities (``reconcile``) before a stance is
+    taken; the deciding window's differences and agreements go with the judgement.
+    """
     spans = [windows(e.article.text, e.spans) for e in sources]
-    pairs = [(claim, e.article.text[s.start : s.end]) for e, ws in zip(sources, spans, strict=True) for s in ws]
+    if details:
+        claim_details = get_reader().read(claim)
+        read = [window_details(e.article.text, ws) for e, ws in zip(sources, spans, strict=True)]
+        pairs = [(claim_details.canonical, d.canonical) for ds in read for d in ds]
+    else:
+        pairs = [(claim, e.article.text[s.start : s.end]) for e, ws in zip(sources, spans, strict=True) for s in ws]
     probs = model.probabilities(pairs)
     judgements = []
     row = 0
-    for evidence, ws in zip(sources, spans, strict=True):
-        judgement = _judgement(model, evidence, ws, probs[row : row + len(ws)])
+    for i, (evidence, ws) in enumerate(zip(sources, spans, strict=True)):
+        p = probs[row : row + len(ws)]
+        if details:
+            found = reconcile.comparisons(claim_details, read[i], f"{evidence.article.title}\n{evidence.article.text}")
+            judgement = _judgement(model, evidence, ws, reconcile.adjusted(p, found), found, p)
+        else:
+            judgement = _judgement(model, evidence, ws, p)
         judgements.append(_vetoed(claim, judgement, vetoes) if vetoes else judgement)
         row += len(ws)
     return judgements
 
 
-def _judgement(model: StanceModel, evidence: Evidence, spans: list[Span], p: np.ndarray) -> SourceJudgement:
+def _judgement(
+    model: StanceModel, evidence: Evidence, spans: list[Span], p: np.ndarray,
+    found: list[reconcile.Comparison] | None = None, raw: np.ndarray | None = None,
+) -> SourceJudgement:
+    """The source's stance from its windows' probabilities ``p`` (adjusted by the details where ``found`` holds
+    their comparisons); ``raw`` are the classifier's own, shown as its scores."""
+    raw = p if raw is None else raw
     article = evidence.article
     cal = model.calibration
     base = SourceJudgement(article_id=article.id, outlet=article.outlet, title=article.title, stance="irrelevant",
@@ -77,22 +111,28 @@ def _judgement(model: StanceModel, evidence: Evidence, spans: list[Span], p: np.
     else:
         scores = StanceScores(supported=sup, refuted=ref, neither=float(p[:, NEITHER].min()))
         note = f"no window decides the claim (best: supported {sup:.2f}, refuted {ref:.2f})"
+        if found and (missing := reconcile.unsaid(found)):
+            note += f"; it does not state {missing}"
         return base.model_copy(update={"confidence": round(max(0.0, 1 - max(sup, ref)), 3), "scores": scores,
                                        "note": note})
     top = float(p[best, column])
     near = [i for i in range(len(spans)) if p[i, column] >= CITE_WITHIN * top]
-    pick = min(near, key=lambda i: (spans[i].end - spans[i].start, -p[i, column]))
+    rank = (lambda i: found[i].rank) if found and stance == "refutes" else (lambda i: 0)
+    pick = min(near, key=lambda i: (rank(i), spans[i].end - spans[i].start, -p[i, column]))
     span = spans[pick]
     citation = Citation(
         article_id=article.id, outlet=article.outlet, title=article.title, published=article.published,
         url=article.url, quote=article.text[span.start : span.end], start=span.start, end=span.end,
         page=article.page_at(span.start),
     )
-    scores = StanceScores(supported=float(p[best, SUPPORTED]), refuted=float(p[best, REFUTED]),
-                          neither=float(p[best, NEITHER]))
+    scores = StanceScores(supported=float(raw[best, SUPPORTED]), refuted=float(raw[best, REFUTED]),
+                          neither=float(raw[best, NEITHER]))
     comparison = f"classifier: {stance} with probability {top:.2f} ({len(spans)} window(s) read)"
+    details = reconcile.notes(found[pick]) if found else []
+    if details and not details[0].agrees and stance == "refutes":
+        comparison = f"details: {details[0].kind} differs ({len(spans)} window(s) read)"
     return base.model_copy(update={"stance": stance, "confidence": round(top, 3), "comparison": comparison,
-                                   "citation": citation, "scores": scores})
+                                   "citation": citation, "scores": scores, "details": details})
 
 
 def _vetoed(claim: str, judgement: SourceJudgement, vetoes: frozenset[str]) -> SourceJudgement:

@@ -35,6 +35,19 @@ class StanceScores(BaseModel):
     neither: float
 
 
+class DetailNote(BaseModel):
+    """One slot of the claim set beside the source: a difference (``agrees`` false) or an agreement."""
+
+    kind: str
+    claim: str
+    source: str
+    agrees: bool
+
+    def line(self, who: str = "the source") -> str:
+        verb = "agrees" if self.agrees else "differs"
+        return f"{self.kind} {verb}: the claim says {self.claim}; {who} says {self.source}"
+
+
 class SourceJudgement(BaseModel):
     """One article's stance toward the claim, as judged and then checked."""
 
@@ -50,6 +63,12 @@ class SourceJudgement(BaseModel):
     scores: StanceScores | None = None
     #: How many evidence sentences of the article the judge read (the classifier's windows are built from them).
     sentences: int = 0
+    #: The details reader's comparison of the claim with the deciding window: differences first, then agreements.
+    details: list[DetailNote] = []
+
+    @property
+    def differences(self) -> list[DetailNote]:
+        return [d for d in self.details if not d.agrees]
 
 
 class Verdict(BaseModel):

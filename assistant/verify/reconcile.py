@@ -1,0 +1,74 @@
+"""Weigh the classifier's reading of each window against the details reader's: what each kind of difference does.
+
+The classifier reads words and says how likely a window is to support or
+refute the claim; the details reader sets the claim's slots beside the
+window's (``discrepancies``). Before a source's stance is decided, each
+window's two probabilities are adjusted:
+
+- a window that shares nothing the claim is about (no name, figure or date in
+  common, not the same event) says nothing about it, whatever the classifier
+  read: both probabilities go to zero;
+- a window that differs from the claim in a slot (a number, a date, a
+  confusable name, negation or an opposite verb, a plan against an event, a
+  direction, roles swapped) cannot support it, and refutes it with at least
+  ``REFUTE_FLOOR``;
+- a window that leaves a figure, date or name of the claim unsaid cannot
+  support it (a compound claim is supported only if every part is);
+- a window that states every detail of the claim alike, contradicting none,
+  cannot refute it.
+
+The floors and which unsaid details block support were chosen on validation
+data only (``bench/contrast.py --split validation`` and the validation sides
+of the benchmarks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .details import Details
+from .discrepancies import Comparison, compare
+from .stance import REFUTED, SUPPORTED
+from .verdict import DetailNote
+
+#: The raw probability a window that differs from the claim in a slot refutes it with, at least.
+REFUTE_FLOOR = 0.9
+#: A refutation the details do not bear out (no slot differs) stands only at this raw probability or above: the
+#: classifier says "refutes" to sentences that are merely about something else.
+REFUTE_ALONE = 0.9
+#: Kinds of claim detail that a window must state before it may support the claim.
+REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
+
+
+def comparisons(claim: Details, windows: Sequence[Details], context: str) -> list[Comparison]:
+    return [compare(claim, window, context) for window in windows]
+
+
+def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
+    """The classifier's probabilities of a source's windows, adjusted by what the details say (module docstring)."""
+    out = probs.copy()
+    for i, c in enumerate(found):
+        if not c.about_the_claim:
+            out[i, SUPPORTED] = out[i, REFUTED] = 0.0
+        elif c.differences:
+            out[i, SUPPORTED] = 0.0
+            out[i, REFUTED] = max(out[i, REFUTED], REFUTE_FLOOR)
+        else:
+            if c.unstated_of(REQUIRED):
+                out[i, SUPPORTED] = 0.0
+            if c.complete or out[i, REFUTED] < REFUTE_ALONE:
+                out[i, REFUTED] = 0.0
+    return out
+
+
+def notes(found: Comparison) -> list[DetailNote]:
+    """What a judgement shows of its window's comparison: differences first, then agreements."""
+    return [*found.differences, *found.agreements]
+
+
+def unsaid(found: Sequence[Comparison]) -> str:
+    """The claim details that no window of a source states, for the note beside "irrelevant"."""
+    common = set.intersection(*(set(c.unstated_of(REQUIRED)) for c in found)) if found else set()
+    return ", ".join(sorted(common))

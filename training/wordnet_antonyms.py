@@ -1,0 +1,66 @@
+"""Extract WordNet 3.0's antonym pairs of verbs and adjectives into ``assistant/data/details/antonyms.tsv``.
+
+    apt-get install wordnet-base && python training/wordnet_antonyms.py
+
+The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell". WordNet
+holds these as lexical antonym pointers ("!"); no package on the package index ships its data, so the pairs are
+read once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as a small TSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTICE = """\
+# Antonym pairs (verbs and adjectives) extracted from WordNet 3.0 by training/wordnet_antonyms.py.
+# WordNet Release 3.0. Copyright 2006 by Princeton University. All rights reserved.
+# Permission to use, copy, modify and distribute this software and database and its documentation for any purpose
+# and without fee or royalty is hereby granted, provided that you agree to comply with the following copyright
+# notice and statements, including the disclaimer, and that the same appear on ALL copies of the software,
+# database and documentation, including modifications that you make for internal use or for distribution.
+# THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES,
+# EXPRESS OR IMPLIED. The name of Princeton University or Princeton may not be used in advertising or publicity
+# pertaining to distribution of the software and/or database. Title to copyright in this software, database and
+# any associated documentation shall at all times remain with Princeton University and LICENSEE agrees to preserve
+# same.
+"""
+
+
+def pairs(data_file: Path) -> set[tuple[str, str]]:
+    """(word, antonym) for every antonym pointer of a data.* file; lemmas lowercased, spaces for underscores."""
+    lines = [ln for ln in data_file.read_text(encoding="latin-1").splitlines() if ln and not ln.startswith(" ")]
+    synsets = {}
+    for line in lines:
+        fields = line.split(" ")
+        count = int(fields[3], 16)
+        synsets[fields[0]] = [fields[4 + 2 * i].split("(")[0].replace("_", " ").lower() for i in range(count)]
+    found = set()
+    for line in lines:
+        fields = line.split(" ")
+        words = synsets[fields[0]]
+        at = 4 + 2 * int(fields[3], 16)
+        for i in range(int(fields[at])):
+            symbol, offset, _, source_target = fields[at + 1 + 4 * i : at + 5 + 4 * i]
+            if symbol != "!" or offset not in synsets:
+                continue
+            source, target = int(source_target[:2], 16), int(source_target[2:], 16)
+            if source and target:
+                found.add((words[source - 1], synsets[offset][target - 1]))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
+    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "details" / "antonyms.tsv")
+    args = parser.parse_args()
+    rows = sorted({(pos, a, b) for pos in ("verb", "adj") for a, b in pairs(args.wordnet / f"data.{pos}")
+                   if " " not in a and " " not in b})
+    args.out.write_text(NOTICE + "".join(f"{pos}\t{a}\t{b}\n" for pos, a, b in rows), encoding="utf-8")
+    print(f"{len(rows)} pairs -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
