@@ -94,6 +94,19 @@ def test_the_terminal_view_shows_verdict_quotes_and_sources(
     assert "LLM call(s)" in out
 
 
+def test_the_terminal_view_shows_what_each_source_states_otherwise(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The classifier refutes the headline by number; the reader sees both figures, with no model call."""
+    code, out, err = run_cli(["verify", HEADLINE, "--no-explain"], capsys)
+    assert code == 0, err
+    assert any("differs" in line and "7,000" in line and ("150" in line or "230" in line) for line in out.splitlines())
+    data = json.loads(run_cli(["verify", HEADLINE, "--json"], capsys)[1])
+    assert any(line.startswith("number differs") and "The Meridian Ledger (fictional) says 150" in line
+               for line in data["differences"])
+    assert any(note["kind"] == "number" and not note["agrees"] for j in data["judgements"] for note in j["details"])
+
+
 @pytest.mark.parametrize(
     "claim",
     [

@@ -18,7 +18,8 @@ from ..claims.extract import Claim
 from ..corpus.ingest import IngestSummary
 from ..corpus.store import Hit, Store
 from ..llm.usage import Usage
-from ..verify.verdict import Verdict
+from ..verify.verdict import SourceJudgement, Verdict
+from .differences import agreed_kinds, cited, detail_lines, verdict_differences
 
 _LABEL_STYLE = {
     "supported": "bold green",
@@ -34,9 +35,10 @@ def where(page: int | None, start: int, end: int) -> str:
 
 
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
-    """The verdict as ``--json`` prints it: its fields, and its citations at the top level."""
+    """The verdict as ``--json`` prints it: its fields, and its citations and differences at the top level."""
     data = verdict.model_dump()
     data["citations"] = [c.model_dump() for c in verdict.citations]
+    data["differences"] = verdict_differences(verdict)
     return data
 
 
@@ -77,8 +79,8 @@ def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> N
     head = f"[{style}]{verdict.label.upper().replace('_', ' ')}[/]  confidence {verdict.confidence:.2f}"
     body = f"{head}\n[dim]Claim:[/] {escape(verdict.claim)}\n{escape(verdict.summary)}"
     console.print(Panel(body, title="Verdict", expand=False))
-    cited = [j for j in verdict.judgements if j.citation is not None and j.stance != "irrelevant"]
-    for number, judgement in enumerate(cited, start=1):
+    shown = cited(verdict)
+    for number, judgement in enumerate(shown, start=1):
         c = judgement.citation
         assert c is not None
         stance_style = "green" if judgement.stance == "supports" else "red"
@@ -87,14 +89,24 @@ def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> N
             f"[bold]{escape(c.outlet or 'unknown outlet')}[/], “{escape(c.title)}” ({c.published or 'undated'})"
         )
         console.print(f"    “{escape(c.quote)}”  [dim]{where(c.page, c.start, c.end)}[/]")
+        _details(console, judgement, verbose)
         if verbose:
             console.print(f"    [dim]{escape(judgement.comparison)}[/]")
     if verbose:
         for judgement in verdict.judgements:
-            if judgement not in cited:
+            if judgement not in shown:
                 note = f" ({judgement.note})" if judgement.note else ""
                 console.print(f"[dim]- {escape(judgement.outlet or judgement.article_id)}: irrelevant{note}[/]")
+                _details(console, judgement, agreements=False)
         console.print(f"[dim]{verdict.model}: {usage_line(verdict.usage)}; {verdict.seconds:.1f} s in all[/]")
+
+
+def _details(console: Console, judgement: SourceJudgement, agreements: bool) -> None:
+    # One unwrapped line per note, so a dispute's two figures stay on one line and grep finds them.
+    for note in judgement.details if agreements else judgement.differences:
+        line = escape(note.line(judgement.outlet or "the source"))
+        console.print(f"    [dim]{line}[/]" if note.agrees else f"    [yellow]{line}[/]", highlight=False,
+                      soft_wrap=True)
 
 
 EXPLANATION_HEADER = "[dim]Why (written by the LLM from the cited sentences, after the verdict):[/]"
@@ -246,10 +258,14 @@ def check_markdown(report: CheckReport) -> str:
             continue
         v = item.verdict
         lines += [f"**{v.label.replace('_', ' ').upper()}** (confidence {v.confidence:.2f}). {v.summary}", ""]
-        for c, j in ((j.citation, j) for j in v.judgements if j.citation is not None and j.stance != "irrelevant"):
+        for j in cited(v):
+            c = j.citation
             assert c is not None
             lines.append(f"- *{j.stance}*: {c.outlet}, \"{c.title}\" ({c.published or 'undated'}): "
                          f"\"{c.quote}\" ({where(c.page, c.start, c.end)})")
+            lines += [f"  - {line}" for line in detail_lines(j)]
+            if agreed_kinds(j):
+                lines.append(f"  - *{agreed_kinds(j)}*")
         lines.append("")
     lines.append(f"*{usage_line(report.usage)}; {report.seconds:.1f} s.*")
     return "\n".join(lines) + "\n"
