@@ -67,6 +67,8 @@ def test_a_figure_another_outlet_contradicts_is_disputed_with_both_sides_cited(s
     assert {c.outlet for c in check.disputing} == {"Harbour Post (fictional)"}
     assert any("48 million euros" in c.quote for c in check.disputing)
     assert any("42 million euros" in c.quote for c in check.supporting)
+    assert check.differences == ["number differs: the claim says will cost 42 million euros (in the future); "
+                                 "Harbour Post (fictional) says will cost 48 million euros (in the future)"]
     for citation in check.disputing + check.supporting:
         assert store.article(citation.article_id).text[citation.start : citation.end] == citation.quote
 
@@ -94,6 +96,8 @@ def test_ask_json_carries_each_sentences_status_and_both_citations(
     assert "48 million euros" in quotes["Harbour Post (fictional)"]
     assert "42 million euros" in quotes["The Kessling Courier (fictional)"]
     assert all(isinstance(c["start"], int) and c["end"] > c["start"] for c in check["disputing"])
+    assert any("42 million euros" in d and "Harbour Post (fictional) says will cost 48 million euros" in d
+               for d in check["differences"])
     assert answer["usage"]["calls"] == 1  # the answer; the check costs no model call
 
 
@@ -113,5 +117,33 @@ def test_the_chat_in_a_terminal_shows_both_figures_and_both_outlets(store: Store
         chat.close()
     assert "disputes: Harbour Post (fictional)" in shown
     assert "48 million euros" in shown
+    assert ("the claim says will cost 42 million euros (in the future); "
+            "Harbour Post (fictional) says will cost 48") in shown
     assert "supports: The Kessling Courier (fictional)" in shown
     assert chat.exitstatus == 0
+
+
+def test_a_disputed_sentence_is_shown_with_what_the_other_outlet_states_otherwise() -> None:
+    import io
+
+    from rich.console import Console
+
+    from assistant.answer.answer import Answer
+    from assistant.answer.sentence_check import SentenceCheck
+    from assistant.llm.usage import Usage
+    from assistant.report.terminal import show_answer_checks
+    from assistant.verify.verdict import Citation
+
+    line = ("number differs: the claim says will cost 42 million euros; Harbour Post (fictional) says will cost "
+            "[48] million euros")
+    quote = "The plant will cost 48 million euros."
+    citation = Citation(article_id="h", outlet="Harbour Post (fictional)", title="Plant costs", published=None,
+                        url="", quote=quote, start=0, end=len(quote))
+    check = SentenceCheck(sentence="The plant will cost 42 million euros.", start=0, end=37, status="disputed",
+                          disputing=[citation], differences=[line])
+    answer = Answer(question="q", standalone="q", text=check.sentence, passages=[], cited=[], answered=True,
+                    problems=[], checks=[check], model="m", usage=Usage(), seconds=0.0)
+    console = Console(file=io.StringIO(), width=80)
+    show_answer_checks(console, answer)
+    lines = [text.strip() for text in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
+    assert lines[1].startswith("Sources disagree") and lines[2] == line

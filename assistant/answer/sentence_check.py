@@ -39,6 +39,8 @@ class SentenceCheck(BaseModel):
     status: SentenceStatus
     supporting: list[Citation] = []
     disputing: list[Citation] = []
+    #: What the disputing sources state otherwise, one sentence each naming the outlet: both figures of a dispute.
+    differences: list[str] = []
 
 
 def claims_of(text: str) -> list[tuple[int, int, str]]:
@@ -61,8 +63,10 @@ def check_answer(text: str, store: Store, llm: LLM, settings: Settings) -> list[
     for start, end, claim in claims_of(text):
         verdict = verify(claim, store, llm, wide)
         supporting = [j.citation for j in verdict.judgements if j.stance == "supports" and j.citation]
-        disputing = [j.citation for j in verdict.judgements if j.stance == "refutes" and j.citation]
+        refuting = [j for j in verdict.judgements if j.stance == "refutes" and j.citation]
+        disputing = [j.citation for j in refuting if j.citation]
+        differences = [note.line(j.outlet or "the source") for j in refuting for note in j.differences]
         status: SentenceStatus = "disputed" if disputing else "supported" if supporting else "unsupported"
         checks.append(SentenceCheck(sentence=claim, start=start, end=end, status=status, supporting=supporting,
-                                    disputing=disputing))
+                                    disputing=disputing, differences=differences))
     return checks

@@ -157,6 +157,8 @@ def show_answer_checks(console: Console, answer: Answer) -> None:
     for check in answer.checks:
         if check.status == "disputed":
             console.print(f"[bold yellow]Sources disagree[/] with “{escape(check.sentence)}”:")
+            for line in check.differences:
+                console.print(f"  [yellow]{escape(line)}[/]", highlight=False, soft_wrap=True)
             for citation in check.disputing + check.supporting:
                 side = "disputes" if citation in check.disputing else "supports"
                 console.print(f"  {side}: [bold]{escape(citation.outlet or 'unknown outlet')}[/], "
