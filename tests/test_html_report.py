@@ -142,7 +142,7 @@ def test_article_text_and_urls_are_data_not_markup(tmp_path: Path) -> None:
     from assistant.corpus.article import Article
     from assistant.llm.usage import Usage
     from assistant.report.html import render
-    from assistant.verify.verdict import Citation, SourceJudgement, Verdict
+    from assistant.verify.verdict import Citation, DetailNote, SourceJudgement, Verdict
 
     text = "Fictional. The <script>alert(1)</script> pier closes in 2027."
     article = Article.create(text, title="Vellmar <b>pier</b> (fictional)")
@@ -151,8 +151,10 @@ def test_article_text_and_urls_are_data_not_markup(tmp_path: Path) -> None:
                   type="event", kind="fact", checkworthiness=0.9, reason="fictional")
     citation = Citation(article_id="x", outlet="Bugle", title="t", published=None, url="javascript:alert(2)",
                         quote="The pier closes in 2027.", start=0, end=24)
-    judgement = SourceJudgement(article_id="x", outlet="Bugle", title="t", stance="supports",
-                                confidence=0.9, comparison="", citation=citation)
+    note = DetailNote(kind="number", claim="closes in 2027", source="closes <script>alert(3)</script> in 2028",
+                      agrees=False)
+    judgement = SourceJudgement(article_id="x", outlet="Bugle <i>(fictional)</i>", title="t", stance="supports",
+                                confidence=0.9, comparison="", citation=citation, details=[note])
     verdict = Verdict(claim=claim.text, label="supported", confidence=0.8, summary="s", judgements=[judgement],
                       model="m", usage=Usage(), seconds=0.0)
     report = CheckReport(article_id=article.id, title=article.title, outlet="", published=None,
@@ -161,3 +163,7 @@ def test_article_text_and_urls_are_data_not_markup(tmp_path: Path) -> None:
     page = render(report, article)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>pier</b>" not in page and "javascript:" not in page
+    # The difference is shown under its quote, as text: it holds the source's words.
+    assert ("<li class=\"differs\">number differs: the claim says closes in 2027; Bugle &lt;i&gt;(fictional)&lt;/i&gt; "
+            "says closes &lt;script&gt;alert(3)&lt;/script&gt; in 2028</li>") in page
+    assert "<i>" not in page

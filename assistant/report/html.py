@@ -5,7 +5,8 @@ markup; only http and https URLs become links) from ``templates/check_report.htm
 loads nothing: styles are inline, so it opens offline and from an e-mail.
 A summary bar across the top counts the verdicts; each highlight links to its
 claim's card (verdict, confidence, and the sources' verbatim quotes with
-outlet, date and link). On a narrow screen the cards follow the article.
+outlet, date and link, and under each quote what the source states otherwise
+than the claim, with the kinds of detail it agrees on). On a narrow screen the cards follow the article.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from ..claims.check import CheckReport, ClaimCheck
 from ..corpus.article import Article
+from .differences import agreed_kinds, detail_lines
 
 TEMPLATE = Path(__file__).parent / "templates" / "check_report.html"
 LABELS = {
@@ -66,5 +68,5 @@ def render(report: CheckReport, article: Article) -> str:
     return template.render(
         report=report, article=article, segments=segments(article, report.checks), labels=LABELS,
         counts=counts, shares={label: 100 * n / total for label, n in counts.items()},
-        checks=list(enumerate(report.checks, start=1)),
+        checks=list(enumerate(report.checks, start=1)), detail_lines=detail_lines, agreed_kinds=agreed_kinds,
     )
