@@ -118,6 +118,26 @@ def test_every_label_maps_to_a_valid_claim_review(label: str) -> None:
     assert problems(expand(review)[0]) == []
 
 
+def test_the_review_body_gives_the_summary_then_each_cited_sources_differences() -> None:
+    from assistant.verify.verdict import Citation, DetailNote, SourceJudgement
+
+    quote = "The Ostrand pier will close in June 2028, the port authority said."
+    citation = Citation(article_id="a", outlet="Harbour Post (fictional)", title="Pier date moves", published=None,
+                        url="https://example.org/pier", quote=quote, start=0, end=len(quote))
+    notes = [DetailNote(kind="date", claim="closes in March 2027", source="will close in June 2028", agrees=False),
+             DetailNote(kind="name", claim="Ostrand", source="Ostrand", agrees=True)]
+    refuting = SourceJudgement(article_id="a", outlet="Harbour Post (fictional)", title="Pier date moves",
+                               stance="refutes", confidence=0.9, comparison="", citation=citation, details=notes)
+    unread = SourceJudgement(article_id="b", outlet="Dunmore Gazette (fictional)", title="t", stance="irrelevant",
+                             confidence=0.1, comparison="", details=[notes[0]])
+    review = claim_review(verdict("refuted").model_copy(update={"judgements": [refuting, unread]}), Settings())
+    assert review["reviewBody"].splitlines() == [
+        "Fictional.",
+        "date differs: the claim says closes in March 2027; Harbour Post (fictional) says will close in June 2028",
+    ]
+    assert problems(expand(review)[0]) == []
+
+
 def test_the_validator_rejects_what_schema_org_does_not_admit() -> None:
     review = claim_review(verdict("refuted"), Settings())
     review["reviewRating"]["verdictColour"] = "red"  # no such property

@@ -11,7 +11,9 @@ Our four labels map to a 1-5 rating scale and a rating text:
 
 A verdict with not enough evidence is not a rating on the scale, so it gets
 the text alone. The calibrated confidence and the number of sources go in
-``ratingExplanation``. Each verbatim quote a verdict rests on is a
+``ratingExplanation``. ``reviewBody`` is the summary followed by each cited
+source's differences from the claim, one line each (the details reader's,
+naming the outlet). Each verbatim quote a verdict rests on is a
 ``citation``: the source article (headline, outlet as publisher, date, URL)
 with the quoted sentence as its ``text``.
 """
@@ -25,6 +27,7 @@ from typing import Any
 from ..claims.check import CheckReport
 from ..settings import Settings
 from ..verify.verdict import Citation, Verdict
+from .differences import verdict_differences
 
 RATINGS: dict[str, tuple[int | None, str]] = {
     "supported": (5, "Supported"),
@@ -84,6 +87,7 @@ def claim_review(
         "claimReviewed": verdict.claim,
         "itemReviewed": claim,
         "reviewRating": _rating(verdict),
+        "reviewBody": "\n".join([verdict.summary, *verdict_differences(verdict)]),
         "author": _organization(settings.review_author),
         "datePublished": today or datetime.now(UTC).date().isoformat(),
     }
