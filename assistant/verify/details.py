@@ -176,6 +176,15 @@ _MODAL_VERBS: dict[str, Mode] = {
     "can": "possibility", "will": "future", "would": "possibility", "shall": "future", "should": "request",
     "must": "request", "able": "possibility", "due": "plan", "poised": "expectation",
 }
+#: Verbs whose infinitive did happen: "managed to transfer 150".
+_IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
+#: Verbs whose object has not happened or been handed over yet: "pledged $5m", "sought the transfer of 7,000".
+_COMMITMENTS: dict[str, Mode] = {
+    "plan": "plan", "propose": "plan", "pledge": "plan", "promise": "plan", "offer": "plan", "earmark": "plan",
+    "allocate": "plan", "budget": "plan", "announce": "plan", "seek": "request", "request": "request",
+    "demand": "request", "expect": "expectation", "forecast": "expectation", "estimate": "expectation",
+    "project": "expectation", "target": "goal", "ask": "request", "urge": "request", "want": "goal",
+}
 _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "raise", "expand", "boost", "improve",
        "exceed", "double", "triple", "lift", "hike", "accelerate", "widen", "strengthen", "swell", "rebound",
        "higher", "more", "greater", "larger", "bigger", "earlier", "faster", "highest", "most", "largest", "up",
@@ -366,6 +375,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             parsed = _number_value(tok)
             if parsed is None:
                 continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
+                continue  # "two dozen", "two thirds": read with the word that follows
             value, scale = parsed
             # "three in five", "one out of four": a share.
             nxt = [t.lower_ for t in tokens[tok.i + 1 : tok.i + 4]]
@@ -473,8 +484,11 @@ def _mode(verb: Any) -> Mode:
         if child.dep_ in ("acomp", "oprd") and child.lemma_.lower() in _MODAL_VERBS:
             return _MODAL_VERBS[child.lemma_.lower()]
     lemma = verb.lemma_.lower()
-    if lemma in ("plan", "propose", "seek", "request", "expect", "forecast") and verb.dep_ == "ROOT":
-        return _MODAL_VERBS[lemma]
+    if lemma in _COMMITMENTS:
+        return _COMMITMENTS[lemma]
+    if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
+            verb.head.lemma_.lower() not in _IMPLICATIVE):
+        return "plan"  # "money to hire 400 nurses", "agreed to buy": an infinitive says what is meant to happen
     if verb.tag_ in ("VB",) and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT":
         return "plan" if verb.dep_ == "xcomp" else "event"
     # "costs", "employs": a present state, which neither a past event nor a plan contradicts by its mode alone.
@@ -501,6 +515,9 @@ def _predicates(doc: Any) -> list[Predicate]:
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue
         agent = patient = ""
+        if tok.dep_ in ("xcomp", "conj"):
+            # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
+            agent = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubj"), "")
         negated = False
         direction: Literal["up", "down", ""] = ""
         for child in tok.children:

@@ -117,7 +117,11 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
 def _compare_quantities(claim: Details, source: Details, out: Comparison) -> None:
     for q in claim.quantities:
         candidates = [s for s in source.quantities if comparable(q, s)]
-        agreeing = [s for s in candidates if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
+        # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
+        # states the claim's figure; only a figure of the same thing may contradict it.
+        alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
+                 and (not q.counted or not s.counted or q.counted == s.counted)]
+        agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
         if agreeing:
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.shared_values += 1
@@ -192,6 +196,8 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
     title_key = canonical(context).lower()
     text_key = canonical(source.text).lower()
     for name in _unique(claim.names):
+        # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
+        # company"); a sentence about someone else named in the claim's role is caught with the verbs.
         if any(names_match(name.key, s.key) for s in source.names) or name.key in title_key or (
                 name.key in text_key):
             out.shared_names += 1
@@ -225,6 +231,10 @@ def _aligned(c: Predicate, s: Predicate) -> bool:
     return agent and patient
 
 
+def _named(details: Details) -> set[str]:
+    return {n.key for n in details.names}
+
+
 def _phrase(p: Predicate) -> str:
     verb = f"not {p.text}" if p.negated else p.text
     parts = [p.agent, verb, p.patient]
@@ -247,8 +257,12 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             continue
         # Negation and mode are compared only where a participant is shared: "spending fell" is not the claim's
         # "will spend".
-        aligned = [s for s in same if _aligned(c, s) and (_role_match(c.agent, s.agent)
-                                                           or _role_match(c.patient, s.patient))]
+        aligned = [s for s in same if _role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)]
+        # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
+        # support the claim; it is not shown as a difference, since both may be true.
+        if any((not c.agent or not s.agent or _role_match(c.agent, s.agent)) and c.patient and s.patient and not _role_match(c.patient, s.patient)
+               and c.patient in _named(claim) and s.patient in _named(source) for s in same):
+            out.unstated.append(("name", c.patient))
         for s in aligned:
             if s.negated != c.negated:
                 out.differences.append(_note("negation", _phrase(c), _phrase(s), False))
