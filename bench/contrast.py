@@ -68,12 +68,12 @@ def main() -> None:
     for r in results:
         by_label[r.gold][r.predicted] += 1
     print("gold -> predicted:", {g: dict(p) for g, p in by_label.items()})
-    refuted_conf = [r.confidence for r in results if r.predicted == "refuted"]
-    right_refuted = [r.gold == "refuted" for r in results if r.predicted == "refuted"]
-    if refuted_conf:
-        print(f"refuted verdicts: {len(refuted_conf)}, right {sum(right_refuted)} "
-              f"({100 * sum(right_refuted) / len(right_refuted):.0f}%), mean confidence "
-              f"{sum(refuted_conf) / len(refuted_conf):.2f}")
+    for label in ("supported", "refuted"):
+        shown = [r for r in results if r.predicted == label]
+        if shown:
+            right = sum(r.gold == label for r in shown)
+            print(f"{label} verdicts: {len(shown)}, right {right} ({100 * right / len(shown):.1f}%), mean confidence "
+                  f"{sum(r.confidence for r in shown) / len(shown):.2f}")
     if args.show:
         for r in results:
             if (r.predicted == "supported") != (r.gold == "supported"):

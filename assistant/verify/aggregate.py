@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .reconcile import DECIDED, DECIDED_CONFIDENCE
 from .stance import Calibration, evidence_shape
 from .verdict import Label, SourceJudgement
 
@@ -93,7 +94,21 @@ def _calibrated(
                    else "No passage in the corpus is close enough to the claim.")
     if calibration is None:
         return label, round(raw, 3), summary
-    return label, round(calibration.confidence(raw, shape_read(judgements)), 3), summary
+    confidence = calibration.confidence(raw, shape_read(judgements))
+    decided = DECIDED_CONFIDENCE.get(label, 0.0)
+    if decided and any(j.comparison.startswith(DECIDED) for j in judgements if j.stance == _STANCE[label]):
+        confidence = max(confidence, decided)
+    if label in ("supported", "refuted") and confidence < SAY_SO:
+        # A label beside a confidence under one half reads as nonsense: more likely wrong than right.
+        lean = "support" if label == "supported" else "refute"
+        return "not_enough_evidence", round(1.0 - confidence, 3), (
+            f"{summary} That is too weak to call (confidence {confidence:.2f}): the sources lean {lean}, no more.")
+    return label, round(confidence, 3), summary
+
+
+_STANCE = {"supported": "supports", "refuted": "refutes"}
+#: Below this calibrated confidence a verdict is more likely wrong than right, and is not shown as one.
+SAY_SO = 0.5
 
 
 def shape_read(judgements: Sequence[SourceJudgement]) -> str:

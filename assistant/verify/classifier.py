@@ -129,8 +129,11 @@ def _judgement(
                           neither=float(raw[best, NEITHER]))
     comparison = f"classifier: {stance} with probability {top:.2f} ({len(spans)} window(s) read)"
     details = reconcile.notes(found[pick]) if found else []
-    if details and not details[0].agrees and stance == "refutes":
-        comparison = f"details: {details[0].kind} differs ({len(spans)} window(s) read)"
+    if found and float(raw[best, column]) < top:
+        # The details reader, not the classifier, decided this stance: its confidence is the reader's own
+        # (aggregate reads this prefix).
+        what = f"{details[0].kind} differs" if stance == "refutes" else "every detail stated alike"
+        comparison = f"{reconcile.DECIDED} {what} ({len(spans)} window(s) read)"
     return base.model_copy(update={"stance": stance, "confidence": round(top, 3), "comparison": comparison,
                                    "citation": citation, "scores": scores, "details": details})
 

@@ -83,6 +83,7 @@ class Quantity:
     bound: Bound
     mode: Mode  # the mode of the verb it hangs on ("up to 7,000 may be moved": possibility)
     verb: str  # that verb's lemma
+    direction: Literal["up", "down", ""]  # that verb's direction: "rose by 12 per cent", "fell by 12 per cent"
     subject: str  # that verb's subject's key ("project" in "the project will cost 2.5bn")
     #: How the text says it, for people: "up to 7,000 detainees ... moved".
     phrase: str
@@ -121,6 +122,8 @@ class Predicate:
     direction: Literal["up", "down", ""]
     agent: str  # the doer's key ("" when unsaid), passives turned round
     patient: str  # what is done to
+    #: The object of "to" or "from" ("lent €30m to the port authority", "bought him from Ostvang FC").
+    other: str
     text: str
     start: int
     end: int
@@ -416,7 +419,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
         q = Quantity(value=value * scale, unit=unit, counted=counted, bound=bound, mode=mode,
-                     verb=verb.lemma_.lower() if verb is not None else "", subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
+                     verb=verb.lemma_.lower() if verb is not None else "", direction=_direction_of(verb),
+                     subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char)
         found.append(q)
         used.update(range(start_i, end_i))
@@ -455,6 +459,17 @@ def _governing_verb(token: Any) -> Any:
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 8:
         token, seen = token.head, seen + 1
     return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _direction_of(verb: Any) -> Literal["up", "down", ""]:
+    if verb is None:
+        return ""
+    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod", "prt")]
+    if any(w in _UP for w in words):
+        return "up"
+    if any(w in _DOWN for w in words):
+        return "down"
+    return ""
 
 
 def _subject(verb: Any) -> str:
@@ -514,7 +529,7 @@ def _predicates(doc: Any) -> list[Predicate]:
             continue
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue
-        agent = patient = ""
+        agent = patient = other = ""
         if tok.dep_ in ("xcomp", "conj"):
             # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
             agent = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubj"), "")
@@ -537,6 +552,10 @@ def _predicates(doc: Any) -> list[Predicate]:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
+            elif dep in ("prep", "dative") and child.lower_ in ("to", "from"):
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects and objects[0].pos_ in ("PROPN", "NOUN"):
+                    other = _key_of(objects[0])
         lemma = tok.lemma_.lower()
         if lemma in _UP:
             direction = "up"
@@ -545,7 +564,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         if tok.pos_ == "AUX" and not (patient or direction):
             continue
         found.append(Predicate(lemma=lemma, negated=negated, mode=_mode(tok), direction=direction, agent=agent,
-                               patient=patient, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text)))
+                               patient=patient, other=other, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text)))
     return found
 
 

@@ -18,8 +18,7 @@ from .mentions import canonical
 from .verdict import DetailNote
 
 #: Verbs too general to say what happened: sharing "be", "have" or "say" is no shared event.
-LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "add", "include", "report",
-                         "state", "note", "show", "become"})
+LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "state", "note", "become"})
 #: Relative tolerance when two exact figures are compared ("2.5bn" against "2,480 million" is no difference);
 #: an approximate one ("about", "nearly a third") gets the wider tolerance.
 EXACT_TOLERANCE = 0.01
@@ -122,6 +121,11 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
                  and (not q.counted or not s.counted or q.counted == s.counted)]
         agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
+        turned = [s for s in agreeing if q.direction and s.direction and q.direction != s.direction]
+        if turned:
+            # "rose by 12 per cent" against "fell by 12 per cent": the figure agrees, the direction does not.
+            out.differences.append(_note("direction", _said(q), _said(turned[0]), False))
+            continue
         if agreeing:
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.shared_values += 1
@@ -237,7 +241,7 @@ def _named(details: Details) -> set[str]:
 
 def _phrase(p: Predicate) -> str:
     verb = f"not {p.text}" if p.negated else p.text
-    parts = [p.agent, verb, p.patient]
+    parts = [p.agent, verb, p.patient, f"({p.other})" if p.other else ""]
     mode = f" ({_MODE_WORDS[p.mode]})" if p.mode not in ("event", "state") else ""
     return " ".join(x for x in parts if x) + mode
 
@@ -250,8 +254,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         same = [s for s in source.predicates if s.lemma == c.lemma]
         if same:
             out.shared_event = True
-        swapped = [s for s in same if c.agent and c.patient and _role_match(c.agent, s.patient)
-                   and _role_match(c.patient, s.agent)]
+        swapped = [s for s in same if (c.agent and c.patient and _role_match(c.agent, s.patient)
+                                       and _role_match(c.patient, s.agent))
+                   or (c.agent and _role_match(c.agent, s.other) and not _role_match(c.agent, s.agent))
+                   or (c.other and _role_match(c.other, s.agent) and not _role_match(c.other, s.other))]
         if swapped:
             out.differences.append(_note("role", _phrase(c), _phrase(swapped[0]), False))
             continue
@@ -284,7 +290,8 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             break
         if c.direction:
             turned = [s for s in source.predicates if s.direction and s.direction != c.direction
-                      and _role_match(c.agent or c.patient, s.agent or s.patient) and s.negated == c.negated]
+                      and s.negated == c.negated and (_role_match(c.agent or c.patient, s.agent or s.patient) or (
+                          not (c.agent or c.patient or s.agent or s.patient) and s.lemma in opposites.get(c.lemma, ())))]
             if turned:
                 out.differences.append(_note("direction", _phrase(c), _phrase(turned[0]), False))
 

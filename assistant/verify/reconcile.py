@@ -24,6 +24,7 @@ of the benchmarks).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,7 +38,16 @@ from .verdict import DetailNote
 REFUTE_FLOOR = 0.9
 #: A refutation the details do not bear out (no slot differs) stands only at this raw probability or above: the
 #: classifier says "refutes" to sentences that are merely about something else.
-REFUTE_ALONE = 0.9
+REFUTE_ALONE = float(os.environ.get("FD_RA", "0.9"))
+#: The raw probability with which a window supports a claim whose every detail it states alike, of the same event
+#: and with a figure or a date among them, at least: the classifier reads other wording as a difference.
+SUPPORT_FLOOR = float(os.environ.get("FD_SF", "0.9"))
+#: How a judgement that the details decided says so (``comparison`` begins with it).
+DECIDED = "details:"
+#: The share of verdicts decided by the details that were right on the contrast suite's validation half
+#: (``bench/contrast.py --split validation``): their confidence, since the classifier's calibration maps describe
+#: its own probabilities, not the reader's.
+DECIDED_CONFIDENCE = {"supported": 0.0, "refuted": 0.0}
 #: Kinds of claim detail that a window must state before it may support the claim.
 REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
 
@@ -60,6 +70,8 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             if c.complete or out[i, REFUTED] < REFUTE_ALONE:
                 out[i, REFUTED] = 0.0
+            if c.complete and c.shared_event and any(a.kind in ("number", "date") for a in c.agreements):
+                out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
 
 

@@ -1,0 +1,82 @@
+"""The details reader on fictional sentences (invented towns, firms and people): what it reads in each slot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import ConfigError
+from assistant.verify import details as details_module
+from assistant.verify.details import get_reader
+
+
+def quantities(text: str) -> list[tuple[float, str, str, str]]:
+    return [(q.value, q.unit, q.bound, q.mode) for q in get_reader().read(text).quantities]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("The Quorra ferry terminal will cost €2.5bn.", 2.5e9, "EUR"),
+    ("The Quorra ferry terminal will cost 2.5 billion euros.", 2.5e9, "EUR"),
+    ("Brill Athletic paid £40m for the goalkeeper.", 4e7, "GBP"),
+    ("Brill Athletic paid 40 million pounds for the goalkeeper.", 4e7, "GBP"),
+    ("Prices in Ostervik rose by 3.2pc in May.", 3.2, "%"),
+    ("Prices in Ostervik rose by 3.2 per cent in May.", 3.2, "%"),
+    ("The Velmora appeal raised $1.2m.", 1.2e6, "USD"),
+    ("Seven thousand runners took part in the Harlow Fen race.", 7000.0, ""),
+    ("A dozen boats were damaged in Keswater harbour.", 12.0, ""),
+    ("Three in five residents of Tollbury backed the scheme.", 60.0, "%"),
+    ("Nearly a third of the Dunfield staff left.", 33.3, "%"),
+])
+def test_figures_written_any_way_read_as_one_value_and_unit(text: str, value: float, unit: str) -> None:
+    [(found, found_unit, _, _)] = quantities(text)
+    assert found == pytest.approx(value, rel=1e-6)
+    assert found_unit == unit
+
+
+def test_bounds_and_modes_are_read_with_the_figure() -> None:
+    assert quantities("Up to 900 crates may be shipped from Tollbury.") == [(900.0, "", "at_most", "possibility")]
+    assert quantities("More than 120 volunteers searched the Harlow Fen.") == [(120.0, "", "more_than", "event")]
+    assert quantities("Velmora has shipped 150 crates.")[0][3] == "event"
+    assert quantities("Velmora plans to ship 150 crates.")[0][3] == "plan"
+
+
+def test_a_year_inside_a_date_is_a_date_not_a_figure() -> None:
+    read = get_reader().read("The Keswater bridge reopened on 12 February 2026 after 14 months.")
+    [date] = read.dates
+    assert (date.year, date.month, date.day) == (2026, 2, 12)
+    assert [q.value for q in read.quantities] == [14.0]
+    assert "2,026" not in read.canonical
+
+
+def test_verbs_carry_negation_mode_direction_and_roles_with_passives_turned_round() -> None:
+    reader = get_reader()
+    [bought] = reader.read("Quorra Mills bought Tessel Bakeries.").predicates
+    [passive] = reader.read("Tessel Bakeries was bought by Quorra Mills.").predicates
+    assert (bought.agent, bought.patient) == (passive.agent, passive.patient) == ("quorra mills", "tessel bakeries")
+    negated = reader.read("The Dunfield court did not convict Ilse Marrowby.").predicates[0]
+    assert negated.negated and negated.lemma == "convict"
+    rising = reader.read("Rents in Ostervik rose sharply.").predicates[0]
+    assert rising.direction == "up"
+
+
+def test_the_canonical_text_writes_every_figure_one_way() -> None:
+    reader = get_reader()
+    assert reader.read("The Quorra terminal will cost €2.5bn.").canonical == \
+        reader.read("The Quorra terminal will cost 2.5 billion euros.").canonical
+
+
+def test_a_changed_pipeline_file_is_refused_before_spacy_loads_it(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    real = details_module._verified_pipeline_dir()
+    fake = tmp_path / real.name
+    fake.mkdir()
+    for relative in details_module.PIPELINE_SHA256:
+        target = fake / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((real / relative).read_bytes())
+    (fake / "ner" / "model").write_bytes(b"not the weights")
+    (fake / "meta.json").write_bytes((real / "meta.json").read_bytes())
+    monkeypatch.setattr(details_module, "package_file", lambda *_: fake / "meta.json")
+    with pytest.raises(ConfigError, match="ner/model has sha256"):
+        details_module._verified_pipeline_dir()

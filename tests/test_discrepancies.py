@@ -1,0 +1,57 @@
+"""Claim against source, slot by slot, on fictional sentences (invented towns, firms and people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.verify.details import get_reader
+from assistant.verify.discrepancies import compare
+
+
+def differences(claim: str, source: str) -> list[str]:
+    reader = get_reader()
+    return [d.kind for d in compare(reader.read(claim), reader.read(source)).differences]
+
+
+@pytest.mark.parametrize(("claim", "source", "kind"), [
+    ("Velmora has shipped 7,000 crates to Tollbury.", "Up to 7,000 crates may be shipped to Tollbury.", "modality"),
+    ("Velmora has shipped 7,000 crates to Tollbury.", "Velmora has shipped 150 crates to Tollbury.", "number"),
+    ("The Dunfield court convicted Ilse Marrowby.", "The Dunfield court acquitted Ilse Marrowby.", "negation"),
+    ("The Ostervik council raised parking fees.", "The Ostervik council did not raise parking fees.",
+     "negation"),
+    ("Quorra Mills bought Tessel Bakeries.", "Tessel Bakeries bought Quorra Mills.", "role"),
+    ("The Keswater bridge reopened on 3 March.", "The Keswater bridge reopened on 2 March.", "date"),
+    ("The Harlow minister visited Slovakia.", "The Harlow minister visited Slovenia.", "name"),
+    ("Rents in Ostervik rose by 4 per cent.", "Rents in Ostervik fell by 4 per cent.", "direction"),
+    ("The Tollbury council has built the new pool.", "The Tollbury council plans to build a new pool.",
+     "modality"),
+])
+def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: str) -> None:
+    assert kind in differences(claim, source)
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("Twelve boats were damaged in Keswater.", "A dozen boats were damaged in Keswater."),
+    ("The Quorra terminal will cost €2.5bn.", "The Quorra terminal will cost 2.5 billion euros."),
+    ("Quorra Mills bought Tessel Bakeries.", "Tessel Bakeries was bought by Quorra Mills."),
+    ("The Dunfield court acquitted Ilse Marrowby.", "The Dunfield court did not convict Ilse Marrowby."),
+    ("More than 100 volunteers searched the Harlow Fen.", "About 140 volunteers searched the Harlow Fen."),
+    ("The Quorra terminal costs 42 million euros.", "The Quorra terminal will cost 42 million euros."),
+])
+def test_the_same_fact_in_other_words_differs_in_nothing(claim: str, source: str) -> None:
+    assert differences(claim, source) == []
+
+
+def test_a_source_about_something_else_is_not_about_the_claim() -> None:
+    reader = get_reader()
+    found = compare(reader.read("The Keswater bridge reopened on 3 March."),
+                    reader.read("The Harlow choir sang at the autumn fair."))
+    assert not found.about_the_claim
+
+
+def test_a_figure_or_name_the_source_leaves_unsaid_is_listed() -> None:
+    reader = get_reader()
+    found = compare(reader.read("Velmora shipped 150 crates to Tollbury."),
+                    reader.read("The shipment left the Velmora depot on Monday."))
+    assert ("number", "150") in found.unstated
+    assert ("name", "Tollbury") in found.unstated
