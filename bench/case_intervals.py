@@ -28,8 +28,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from assistant.eval.metrics import bootstrap_interval
     from assistant.eval.cases import case_root
+    from assistant.eval.metrics import bootstrap_interval
     from assistant.eval.verification import compute, load_cases, run_cases
     from assistant.settings import Settings
 

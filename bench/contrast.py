@@ -56,7 +56,7 @@ def main() -> None:
     for r in results:
         phenomenon, direction = kinds[r.id]
         table[phenomenon][direction].append((r.predicted == "supported") == (r.gold == "supported"))
-    print(f"| phenomenon | kept: supported | changed: not supported | unrelated: not supported |")
+    print("| phenomenon | kept: supported | changed: not supported | unrelated: not supported |")
     print("|---|---|---|---|")
     for phenomenon in sorted(table):
         cells = []

@@ -91,8 +91,6 @@ def test_the_classifier_check_supports_the_seed_articles_transfer_figure_from_th
     assert report["usage"]["calls"] >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the shipped classifier: a claim about Rubio's consultations "
-                   "is 'supported' by sentences that never mention Rubio (generic topical overlap reads as support)")
 def test_the_classifier_check_does_not_support_a_claim_from_sentences_about_something_else(
     seed_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

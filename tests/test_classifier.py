@@ -84,7 +84,8 @@ def test_windows_at_the_edges_of_an_article_do_not_repeat() -> None:
 
 def test_support_spanning_two_sentences_is_found_and_cited_as_both() -> None:
     model = ScriptedModel(both=(("Kessling tram", "42 million"),))
-    [judgement] = classify(model, "The Kessling tram line will cost 42 million euros.", [evidence(chosen=[2])])
+    [judgement] = classify(model, "The Kessling tram line will cost 42 million euros.", [evidence(chosen=[2])],
+                           details=False)
     assert judgement.stance == "supports"
     assert judgement.citation is not None
     assert judgement.citation.quote == "It approved the new Kessling tram line. The line will cost 42 million euros."
@@ -141,7 +142,8 @@ def test_a_chosen_check_overrules_a_support_that_misses_the_claims_number() -> N
 
 def test_the_calibrated_confidence_comes_from_the_fitted_curve() -> None:
     model = ScriptedModel(support=("42 million",))
-    label, confidence, _ = aggregate(classify(model, "The line costs 42 million euros.", [evidence()]), CALIBRATION)
+    label, confidence, _ = aggregate(classify(model, "The line costs 42 million euros.", [evidence()], details=False),
+                                     CALIBRATION)
     # Raw 0.8 on the curve from (0, 0.1) to (1, 0.9).
     assert (label, confidence) == ("supported", 0.74)
     label, confidence, _ = aggregate(classify(ScriptedModel(), "Unrelated claim about ferries.", [evidence()],

@@ -77,6 +77,8 @@ def batch_row(line: int, verdict: Verdict) -> str:
 def show_verdict(console: Console, verdict: Verdict, verbose: bool = False) -> None:
     style = _LABEL_STYLE[verdict.label]
     head = f"[{style}]{verdict.label.upper().replace('_', ' ')}[/]  confidence {verdict.confidence:.2f}"
+    if verdict.tentative:
+        head += "  [bold]tentative: more likely wrong than right[/]"
     body = f"{head}\n[dim]Claim:[/] {escape(verdict.claim)}\n{escape(verdict.summary)}"
     console.print(Panel(body, title="Verdict", expand=False))
     shown = cited(verdict)

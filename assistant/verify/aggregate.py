@@ -98,17 +98,16 @@ def _calibrated(
     decided = DECIDED_CONFIDENCE.get(label, 0.0)
     if decided and any(j.comparison.startswith(DECIDED) for j in judgements if j.stance == _STANCE[label]):
         confidence = max(confidence, decided)
-    if label in ("supported", "refuted") and confidence < SAY_SO:
-        # A label beside a confidence under one half reads as nonsense: more likely wrong than right.
-        lean = "support" if label == "supported" else "refute"
-        return "not_enough_evidence", round(1.0 - confidence, 3), (
-            f"{summary} That is too weak to call (confidence {confidence:.2f}): the sources lean {lean}, no more.")
+    if label in ("supported", "refuted", "conflicting") and confidence < TENTATIVE:
+        # A bare label beside a confidence under one half reads as nonsense: it is more likely wrong than right.
+        summary = f"Tentative: more likely wrong than right (confidence {confidence:.2f}). {summary}"
     return label, round(confidence, 3), summary
 
 
 _STANCE = {"supported": "supports", "refuted": "refutes"}
-#: Below this calibrated confidence a verdict is more likely wrong than right, and is not shown as one.
-SAY_SO = 0.5
+#: Below this calibrated confidence a verdict is more likely wrong than right, and says so in its summary (the
+#: calibration maps were fitted on validation data, so "0.5" is where validation verdicts were right half the time).
+TENTATIVE = 0.5
 
 
 def shape_read(judgements: Sequence[SourceJudgement]) -> str:

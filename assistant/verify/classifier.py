@@ -16,6 +16,7 @@ import numpy as np
 from ..corpus.chunking import Span, sentences
 from . import reconcile
 from .details import Details, get_reader
+from .discrepancies import Comparison
 from .retrieve import Evidence
 from .stance import NEITHER, REFUTED, SUPPORTED, StanceModel
 from .verdict import Citation, SourceJudgement, StanceScores
@@ -91,7 +92,7 @@ def classify(
 
 def _judgement(
     model: StanceModel, evidence: Evidence, spans: list[Span], p: np.ndarray,
-    found: list[reconcile.Comparison] | None = None, raw: np.ndarray | None = None,
+    found: list[Comparison] | None = None, raw: np.ndarray | None = None,
 ) -> SourceJudgement:
     """The source's stance from its windows' probabilities ``p`` (adjusted by the details where ``found`` holds
     their comparisons); ``raw`` are the classifier's own, shown as its scores."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -194,7 +195,7 @@ _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "ra
        "above", "record"}
 _DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cut", "reduce", "lower", "lose",
          "worsen", "halve", "slash", "ease", "dip", "sink", "slow", "narrow", "weaken", "contract", "tumble", "slide",
-         "lower", "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below"}
+         "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below"}
 #: Opposites of news verbs that WordNet does not pair, kept beside its pairs.
 _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"), ("allow", "ban"),
                    ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
@@ -235,18 +236,36 @@ def _verified_pipeline_dir() -> Path:
 
 
 _LOCK = threading.Lock()
+_LOADED: list[Any] = []
 
 
-@lru_cache(maxsize=1)
 def _pipeline() -> Any:
-    """spaCy's English pipeline, from its verified files (its package's ``__init__`` is never imported)."""
+    """spaCy's English pipeline, from its verified files (its package's ``__init__`` is never imported); loaded
+    once, however many threads ask at the same time."""
     with _LOCK:
-        folder = _verified_pipeline_dir()
-        try:
-            import spacy
-        except ImportError:
-            raise ConfigError("the details reader needs spaCy: pip install spacy==3.8.18") from None
-        return spacy.load(folder)
+        if not _LOADED:
+            folder = _verified_pipeline_dir()
+            try:
+                import spacy
+            except ImportError:
+                raise ConfigError("the details reader needs spaCy: pip install spacy==3.8.18") from None
+            _LOADED.append(spacy.load(folder))
+        return _LOADED[0]
+
+
+def preload() -> threading.Thread:
+    """Start loading the pipeline (about a second) in the background, beside retrieval's own start-up."""
+    thread = threading.Thread(target=_swallowing_load, daemon=True)
+    thread.start()
+    return thread
+
+
+def _swallowing_load() -> None:
+    # A failure here is raised again, with its message, when the reader is first used on the main thread.
+    try:
+        _pipeline()
+    except Exception:
+        return
 
 
 class DetailsReader:
@@ -274,7 +293,7 @@ class DetailsReader:
         base = parts[0][0] if parts else 0
         out = Details(text=text[base : parts[-1][1]] if parts else "")
         canonical = []
-        for (a, b), piece in zip(parts, pieces, strict=True):
+        for (a, _), piece in zip(parts, pieces, strict=True):
             shift = a - base
             out = Details(
                 text=out.text,
@@ -290,9 +309,14 @@ class DetailsReader:
         return replace(out, canonical=" ".join(canonical))
 
 
-@lru_cache(maxsize=1)
+_READERS: list[DetailsReader] = []
+
+
 def get_reader() -> DetailsReader:
-    return DetailsReader()
+    """One reader per process (its cache of parsed sentences is shared by every verification)."""
+    if not _READERS:
+        _READERS.append(DetailsReader())
+    return _READERS[0]
 
 
 # --- reading one parsed text ---------------------------------------------------------------------------------------
@@ -317,7 +341,7 @@ def _details(doc: Any) -> Details:
 def name_key(text: str) -> str:
     """A name as compared: its common short forms made whole ("U.S." is the United States), lowercased, without
     a leading "the" and a possessive "'s"."""
-    key = canonical(text).lower().replace("’", "'").strip()
+    key = unicodedata.normalize("NFC", canonical(text)).lower().replace("’", "'").strip()
     key = re.sub(r"^the\s+", "", key)
     return key.removesuffix("'s").strip(" .,'\"")
 
@@ -545,8 +569,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                 patient = _key_of(child)
             elif dep == "agent":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects and (objects[0].ent_type_ in _NAME_LABELS or objects[0].pos_ in ("PROPN", "NOUN")
-                                and not any(c.like_num for c in objects[0].children)):
+                if objects and (objects[0].ent_type_ in _NAME_LABELS or (objects[0].pos_ in ("PROPN", "NOUN")
+                                and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
             elif dep in ("acomp", "advmod", "prt") and child.lemma_.lower() in _UP | _DOWN:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
@@ -563,7 +587,11 @@ def _predicates(doc: Any) -> list[Predicate]:
             direction = "down"
         if tok.pos_ == "AUX" and not (patient or direction):
             continue
-        found.append(Predicate(lemma=lemma, negated=negated, mode=_mode(tok), direction=direction, agent=agent,
+        # A gerund or participle that no auxiliary carries ("celebrating", "the detained men") is a
+        # description, not an event or a plan of its own.
+        mode: Mode = "state" if tok.tag_ in ("VBG", "VBN") and not any(
+            c.dep_ in ("aux", "auxpass") for c in tok.children) and tok.dep_ != "ROOT" else _mode(tok)
+        found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
                                patient=patient, other=other, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text)))
     return found
 

@@ -11,6 +11,7 @@ source says up to 7,000 may be moved (a possibility)``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import unicodedata
 from difflib import SequenceMatcher
 
 from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, antonyms
@@ -45,11 +46,14 @@ class Comparison:
     shared_names: int = 0
     shared_values: int = 0
     shared_event: bool = False
+    #: Content words in common (lemmas), for a sentence that names its subject by a pronoun ("He wrote ...").
+    shared_words: frozenset[str] = frozenset()
 
     @property
     def about_the_claim(self) -> bool:
         """Whether the text shares anything the claim is about: a name, a figure, a date or the event itself."""
-        return bool(self.shared_names or self.shared_values or self.shared_event or self.differences)
+        return bool(self.shared_names or self.shared_values or self.shared_event or self.differences
+                    or len(self.shared_words) >= 2)
 
     @property
     def complete(self) -> bool:
@@ -186,6 +190,8 @@ def names_match(a: str, b: str) -> bool:
     wa, wb = a.split(), b.split()
     if set(wa) <= set(wb) or set(wb) <= set(wa):
         return True
+    if len(wa) > 1 and len(wb) > 1 and wa[-1] == wb[-1] and (wa[0].startswith(wb[0]) or wb[0].startswith(wa[0])):
+        return True  # "Tim Roth" and "Timothy Simon Roth"
     if len(wa) == 1 and len(wb) == 1:
         common = 0
         for x, y in zip(a, b, strict=False):
@@ -197,8 +203,8 @@ def names_match(a: str, b: str) -> bool:
 
 
 def _compare_names(claim: Details, source: Details, context: str, out: Comparison) -> None:
-    title_key = canonical(context).lower()
-    text_key = canonical(source.text).lower()
+    title_key = unicodedata.normalize("NFC", canonical(context)).lower()
+    text_key = unicodedata.normalize("NFC", canonical(source.text)).lower()
     for name in _unique(claim.names):
         # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
         # company"); a sentence about someone else named in the claim's role is caught with the verbs.
@@ -266,8 +272,9 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         aligned = [s for s in same if _role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)]
         # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
         # support the claim; it is not shown as a difference, since both may be true.
-        if any((not c.agent or not s.agent or _role_match(c.agent, s.agent)) and c.patient and s.patient and not _role_match(c.patient, s.patient)
-               and c.patient in _named(claim) and s.patient in _named(source) for s in same):
+        if any((not c.agent or not s.agent or _role_match(c.agent, s.agent)) and c.patient and s.patient
+               and not _role_match(c.patient, s.patient) and c.patient in _named(claim) and s.patient in _named(source)
+               for s in same):
             out.unstated.append(("name", c.patient))
         for s in aligned:
             if s.negated != c.negated:
@@ -291,7 +298,8 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         if c.direction:
             turned = [s for s in source.predicates if s.direction and s.direction != c.direction
                       and s.negated == c.negated and (_role_match(c.agent or c.patient, s.agent or s.patient) or (
-                          not (c.agent or c.patient or s.agent or s.patient) and s.lemma in opposites.get(c.lemma, ())))]
+                          not (c.agent or c.patient or s.agent or s.patient)
+                          and s.lemma in opposites.get(c.lemma, ())))]
             if turned:
                 out.differences.append(_note("direction", _phrase(c), _phrase(turned[0]), False))
 
@@ -305,6 +313,7 @@ def compare(claim: Details, source: Details, context: str = "") -> Comparison:
     out = Comparison()
     _compare_predicates(claim, source, out)
     shared_nouns = claim.lemmas & source.lemmas - LIGHT_VERBS
+    out.shared_words = frozenset(shared_nouns)
     out.shared_event = out.shared_event and len(shared_nouns) >= 2
     _compare_names(claim, source, context, out)
     _compare_quantities(claim, source, out)

@@ -14,17 +14,20 @@ window's two probabilities are adjusted:
   ``REFUTE_FLOOR``;
 - a window that leaves a figure, date or name of the claim unsaid cannot
   support it (a compound claim is supported only if every part is);
-- a window that states every detail of the claim alike, contradicting none,
-  cannot refute it.
+- a classifier refutation that no slot difference bears out stands only at
+  ``REFUTE_ALONE`` or above, and never for a window that states every detail
+  of the claim alike;
+- a window that states every detail of the claim alike, about the same
+  event, with a figure or a date among them, supports it with at least
+  ``SUPPORT_FLOOR``.
 
-The floors and which unsaid details block support were chosen on validation
-data only (``bench/contrast.py --split validation`` and the validation sides
-of the benchmarks).
+The floors, the rules and which unsaid details block support were chosen on
+validation data only (``bench/contrast.py --split validation`` and the
+validation sides of the benchmarks; README, "How the details are read").
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,16 +41,16 @@ from .verdict import DetailNote
 REFUTE_FLOOR = 0.9
 #: A refutation the details do not bear out (no slot differs) stands only at this raw probability or above: the
 #: classifier says "refutes" to sentences that are merely about something else.
-REFUTE_ALONE = float(os.environ.get("FD_RA", "0.9"))
+REFUTE_ALONE = 0.9
 #: The raw probability with which a window supports a claim whose every detail it states alike, of the same event
 #: and with a figure or a date among them, at least: the classifier reads other wording as a difference.
-SUPPORT_FLOOR = float(os.environ.get("FD_SF", "0.9"))
+SUPPORT_FLOOR = 0.9
 #: How a judgement that the details decided says so (``comparison`` begins with it).
 DECIDED = "details:"
 #: The share of verdicts decided by the details that were right on the contrast suite's validation half
 #: (``bench/contrast.py --split validation``): their confidence, since the classifier's calibration maps describe
 #: its own probabilities, not the reader's.
-DECIDED_CONFIDENCE = {"supported": 0.0, "refuted": 0.0}
+DECIDED_CONFIDENCE = {"supported": 0.76, "refuted": 0.84}
 #: Kinds of claim detail that a window must state before it may support the claim.
 REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
 

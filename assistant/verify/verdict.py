@@ -82,5 +82,10 @@ class Verdict(BaseModel):
     seconds: float
 
     @property
+    def tentative(self) -> bool:
+        """A label whose confidence is under one half: shown as more likely wrong than right."""
+        return self.label != "not_enough_evidence" and self.confidence < 0.5
+
+    @property
     def citations(self) -> list[Citation]:
         return [j.citation for j in self.judgements if j.citation is not None and j.stance != "irrelevant"]

@@ -10,6 +10,7 @@ from ..settings import Settings
 from ..untrusted import clean_claim
 from .aggregate import aggregate
 from .classifier import classify
+from .details import preload
 from .llm_judge import judge
 from .retrieve import Evidence, retrieve
 from .stance import get_stance_model
@@ -24,6 +25,8 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
     started = time.perf_counter()
     text = clean_claim(claim)
     per_source = max(settings.sentences, CLASSIFIER_SENTENCES) if settings.judge == "classifier" else settings.sentences
+    if settings.judge == "classifier" and settings.details:
+        preload()
     evidence = retrieve(store, text, settings.sources, per_source, exclude=exclude)
     return verify_evidence(text, evidence, llm, settings, started)
 
