@@ -10,8 +10,8 @@ source says up to 7,000 may be moved (a possibility)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import unicodedata
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, antonyms
