@@ -646,8 +646,6 @@ def _spoken(q: Quantity) -> str:
         number = _plain(value)
     if q.unit:
         return f"{bound}{number} {_CURRENCY_WORDS.get(q.unit, q.unit)}"
-    if q.text.lower().endswith(("dozen", "dozens")):
-        return f"{bound}{number}"
     return f"{bound}{number}"
 
 
