@@ -85,7 +85,7 @@ _NUMBER_WORDS = {
 _DIRECTIONS = {
     "incre", "decre", "reduc", "rise", "rose", "risen", "fall", "fell", "falle", "grow", "grew", "shrin", "decli",
     "drop", "raise", "lower", "highe", "more", "less", "fewer", "gain", "lose", "lost", "win", "won", "appro",
-    "rejec", "open", "close", "start", "begin", "began", "end", "ended", "induc", "inhib", "suppr", "promo",
+    "rejec", "open", "close", "start", "begin", "began", "end", "ended",
     "activ", "block", "enhan", "impro", "worse", "bette", "cut", "add", "added",
 }
 _ATTRIBUTED = re.compile(r"\b(said|says|told|according to|announced|claimed|claims|stated)\b", re.I)
