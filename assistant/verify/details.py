@@ -125,6 +125,8 @@ class Predicate:
     patient: str  # what is done to
     #: The object of "to" or "from" ("lent €30m to the port authority", "bought him from Ostvang FC").
     other: str
+    #: The words of the text from the doer to what is done, for people: "Quorra Mills did not buy Tessel".
+    said: str
     text: str
     start: int
     end: int
@@ -546,6 +548,15 @@ def _key_of(token: Any) -> str:
     return " ".join(words).lower()
 
 
+def _extent(token: Any) -> list[int]:
+    """The token indices a role filler spans: its named entity, else it with its compounds and modifiers."""
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return [ent.start, ent.end - 1]
+    near = [c.i for c in token.children if c.dep_ in ("compound", "amod", "det", "nummod", "poss")]
+    return [min(near, default=token.i), token.i]
+
+
 def _predicates(doc: Any) -> list[Predicate]:
     found = []
     for tok in doc:
@@ -554,6 +565,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue
         agent = patient = other = ""
+        reach = [tok.i] + [c.i for c in tok.children if c.dep_ in ("aux", "auxpass", "neg")]
         if tok.dep_ in ("xcomp", "conj"):
             # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
             agent = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubj"), "")
@@ -565,13 +577,16 @@ def _predicates(doc: Any) -> list[Predicate]:
                 negated = True
             elif dep == "nsubj":
                 agent = _key_of(child)
+                reach += _extent(child)
             elif dep in ("dobj", "nsubjpass", "attr"):
                 patient = _key_of(child)
+                reach += _extent(child)
             elif dep == "agent":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and (objects[0].ent_type_ in _NAME_LABELS or (objects[0].pos_ in ("PROPN", "NOUN")
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
+                    reach += _extent(objects[0])
             elif dep in ("acomp", "advmod", "prt") and child.lemma_.lower() in _UP | _DOWN:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
@@ -580,6 +595,7 @@ def _predicates(doc: Any) -> list[Predicate]:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and objects[0].pos_ in ("PROPN", "NOUN"):
                     other = _key_of(objects[0])
+                    reach += _extent(objects[0])
         lemma = tok.lemma_.lower()
         if lemma in _UP:
             direction = "up"
@@ -591,8 +607,10 @@ def _predicates(doc: Any) -> list[Predicate]:
         # description, not an event or a plan of its own.
         mode: Mode = "state" if tok.tag_ in ("VBG", "VBN") and not any(
             c.dep_ in ("aux", "auxpass") for c in tok.children) and tok.dep_ != "ROOT" else _mode(tok)
+        said = doc[min(reach) : max(reach) + 1].text if max(reach) - min(reach) < 20 else tok.text
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
-                               patient=patient, other=other, text=tok.text, start=tok.idx, end=tok.idx + len(tok.text)))
+                               patient=patient, other=other, said=said, text=tok.text, start=tok.idx,
+                               end=tok.idx + len(tok.text)))
     return found
 
 

@@ -246,10 +246,9 @@ def _named(details: Details) -> set[str]:
 
 
 def _phrase(p: Predicate) -> str:
-    verb = f"not {p.text}" if p.negated else p.text
-    parts = [p.agent, verb, p.patient, f"({p.other})" if p.other else ""]
+    """The verb with its doer and what it is done to, in the text's own words, and its mode where not an event."""
     mode = f" ({_MODE_WORDS[p.mode]})" if p.mode not in ("event", "state") else ""
-    return " ".join(x for x in parts if x) + mode
+    return p.said + mode
 
 
 def _compare_predicates(claim: Details, source: Details, out: Comparison) -> None:
