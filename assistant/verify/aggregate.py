@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from .reconcile import DECIDED, DECIDED_CONFIDENCE
 from .stance import Calibration, evidence_shape
-from .verdict import Label, SourceJudgement
+from .verdict import TENTATIVE, Label, SourceJudgement
 
 
 def _voice(judgement: SourceJudgement) -> str:
@@ -98,16 +98,13 @@ def _calibrated(
     decided = DECIDED_CONFIDENCE.get(label, 0.0)
     if decided and any(j.comparison.startswith(DECIDED) for j in judgements if j.stance == _STANCE[label]):
         confidence = max(confidence, decided)
-    if label in ("supported", "refuted", "conflicting") and confidence < TENTATIVE:
+    if label != "not_enough_evidence" and confidence < TENTATIVE:
         # A bare label beside a confidence under one half reads as nonsense: it is more likely wrong than right.
         summary = f"Tentative: more likely wrong than right (confidence {confidence:.2f}). {summary}"
     return label, round(confidence, 3), summary
 
 
 _STANCE = {"supported": "supports", "refuted": "refutes"}
-#: Below this calibrated confidence a verdict is more likely wrong than right, and says so in its summary (the
-#: calibration maps were fitted on validation data, so "0.5" is where validation verdicts were right half the time).
-TENTATIVE = 0.5
 
 
 def shape_read(judgements: Sequence[SourceJudgement]) -> str:

@@ -255,11 +255,11 @@ def _pipeline() -> Any:
         return _LOADED[0]
 
 
-def preload() -> threading.Thread:
-    """Start loading the pipeline (about a second) in the background, beside retrieval's own start-up."""
-    thread = threading.Thread(target=_swallowing_load, daemon=True)
-    thread.start()
-    return thread
+def preload() -> None:
+    """Start loading the pipeline (about a second) in the background, beside retrieval's own start-up; nothing
+    once it is loaded (the answer check verifies sentence after sentence)."""
+    if not _LOADED:
+        threading.Thread(target=_swallowing_load, daemon=True).start()
 
 
 def _swallowing_load() -> None:
@@ -293,22 +293,18 @@ class DetailsReader:
         """Details of ``text`` built from those of its sentences (``parts``, in order), each parsed once."""
         pieces = self.read_all([text[a:b] for a, b in parts])
         base = parts[0][0] if parts else 0
-        out = Details(text=text[base : parts[-1][1]] if parts else "")
-        canonical = []
-        for (a, _), piece in zip(parts, pieces, strict=True):
-            shift = a - base
-            out = Details(
-                text=out.text,
-                quantities=out.quantities + tuple(replace(q, start=q.start + shift, end=q.end + shift)
-                                                  for q in piece.quantities),
-                dates=out.dates + tuple(replace(d, start=d.start + shift, end=d.end + shift) for d in piece.dates),
-                names=out.names + tuple(replace(n, start=n.start + shift, end=n.end + shift) for n in piece.names),
-                predicates=out.predicates + tuple(replace(p, start=p.start + shift, end=p.end + shift)
-                                                  for p in piece.predicates),
-                lemmas=out.lemmas | piece.lemmas,
-            )
-            canonical.append(piece.canonical)
-        return replace(out, canonical=" ".join(canonical))
+        shifts = [a - base for a, _ in parts]
+
+        def moved(kind: str) -> tuple[Any, ...]:
+            return tuple(replace(m, start=m.start + shift, end=m.end + shift)
+                         for shift, piece in zip(shifts, pieces, strict=True) for m in getattr(piece, kind))
+
+        return Details(
+            text=text[base : parts[-1][1]] if parts else "",
+            quantities=moved("quantities"), dates=moved("dates"), names=moved("names"),
+            predicates=moved("predicates"), lemmas=frozenset().union(*(p.lemmas for p in pieces)),
+            canonical=" ".join(p.canonical for p in pieces),
+        )
 
 
 _READERS: list[DetailsReader] = []

@@ -134,8 +134,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.shared_values += 1
             continue
-        mode_only = [s for s in candidates if quantity_agrees(q, s) is not False]
-        mode_only = [s for s in mode_only if not _same_mode(q.mode, s.mode) and _within(q.value, s.value, 0.01)]
+        mode_only = [s for s in candidates if quantity_agrees(q, s) is not False and not _same_mode(q.mode, s.mode)
+                     and _within(q.value, s.value, EXACT_TOLERANCE)]
         if mode_only:
             out.differences.append(_note("modality", _said(q), _said(mode_only[0]), False))
             continue

@@ -35,6 +35,11 @@ class StanceScores(BaseModel):
     neither: float
 
 
+#: Below this calibrated confidence a verdict is more likely wrong than right, and says so (the calibration maps
+#: were fitted on validation data, so 0.5 is where validation verdicts were right half the time).
+TENTATIVE = 0.5
+
+
 class DetailNote(BaseModel):
     """One slot of the claim set beside the source: a difference (``agrees`` false) or an agreement."""
 
@@ -84,7 +89,7 @@ class Verdict(BaseModel):
     @property
     def tentative(self) -> bool:
         """A label whose confidence is under one half: shown as more likely wrong than right."""
-        return self.label != "not_enough_evidence" and self.confidence < 0.5
+        return self.label != "not_enough_evidence" and self.confidence < TENTATIVE
 
     @property
     def citations(self) -> list[Citation]:
