@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
 from . import __version__
 from .errors import ConfigError, FactdeskError, UserInputError
@@ -334,7 +334,7 @@ def extract(
     source = resolve_article(article, store)
     llm = LLM(settings)
     try:
-        claims = run_extract(llm, source)
+        claims = run_extract(llm, source, settings.concurrency)
     finally:
         llm.close()
     if as_json:
@@ -346,8 +346,12 @@ def extract(
 
 @app.command()
 def check(
-    article: Annotated[str, typer.Argument(help="A file, or the id of a stored article.")],
-    as_json: JsonOpt = False,
+    targets: Annotated[
+        list[str], typer.Argument(help="Files, folders, URLs or feeds, and ids of stored articles.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One article's report per line (JSON Lines), printed as each finishes.")
+    ] = False,
     fmt: Annotated[
         str, typer.Option("--format", help="terminal, markdown, html, or claimreview (schema.org JSON-LD).")
     ] = "terminal",
@@ -356,15 +360,20 @@ def check(
     ] = None,
     min_worthiness: Annotated[
         float, typer.Option("--min-worthiness", min=0.0, max=1.0, help="Verify claims at least this check-worthy.")
-    ] = 0.5,
-    max_claims: Annotated[int | None, typer.Option("--max-claims", min=1, help="Verify at most this many.")] = None,
+    ] = 0.0,
+    max_claims: Annotated[
+        int | None, typer.Option("--max-claims", min=1, help="Verify at most this many per article.")
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Check again what an earlier run of the same command already checked.")
+    ] = False,
     verbose: VerboseOpt = False,
     concurrency: ConcurrencyOpt = None,
 ) -> None:
-    """Extract an article's claims and verify each against the rest of the corpus."""
-    from .claims.check import check as run_check
-    from .claims.check import resolve_article
+    """Extract articles' claims and verify each against the rest of the corpus; a stopped run resumes."""
+    from .claims.check import check_all, resolve_articles
     from .llm import LLM
+    from .report.batch import batch_markdown, show_batch
     from .report.terminal import check_markdown, show_check
 
     if fmt not in ("terminal", "markdown", "html", "claimreview"):
@@ -375,33 +384,49 @@ def check(
         raise UserInputError(f"--output {output}: no such folder {output.parent}")
     settings = _settings()
     store = _store(settings)
-    source = resolve_article(article, store)
+    articles = resolve_articles(targets, store)
     _require_articles(store)
     llm = LLM(settings)
+    reports = []
     try:
-        report = run_check(source, store, llm, settings, min_worthiness, max_claims, concurrency)
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            "ETA", TimeRemainingColumn(), console=err, transient=True, disable=len(articles) < 2,
+        ) as progress:
+            task = progress.add_task("checking articles", total=len(articles))
+            found = 0
+            for report in check_all(articles, store, llm, settings, min_worthiness, max_claims, concurrency, fresh):
+                reports.append(report)
+                found += len(report.checks)
+                progress.update(task, advance=1, description=f"checking articles, {found} claims found")
+                if as_json:
+                    print(report.model_dump_json(), flush=True)
     finally:
         llm.close()
     if as_json:
-        print(report.model_dump_json(indent=2))
-    elif fmt == "terminal":
-        show_check(out, report, verbose)
+        return
+    if fmt == "terminal":
+        if len(reports) == 1:
+            show_check(out, reports[0], verbose)
+        else:
+            show_batch(out, reports)
+        return
+    if fmt == "claimreview":
+        from .report.claimreview import check_reviews
+
+        reviews = [review for report in reports for review in check_reviews(report, settings)]
+        text = json.dumps(reviews, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        from .report.html import render
+
+        text = render(reports, articles)
     else:
-        if fmt == "claimreview":
-            from .report.claimreview import check_reviews
-
-            text = json.dumps(check_reviews(report, settings), indent=2, ensure_ascii=False) + "\n"
-        elif fmt == "html":
-            from .report.html import render
-
-            text = render(report, source)
-        else:
-            text = check_markdown(report)
-        if output is None:
-            print(text, end="")
-        else:
-            output.write_text(text, encoding="utf-8")
-            err.print(f"wrote {output}", highlight=False, markup=False)
+        text = check_markdown(reports[0]) if len(reports) == 1 else batch_markdown(reports)
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False, markup=False)
 
 
 @app.command()

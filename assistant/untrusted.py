@@ -13,7 +13,7 @@ import unicodedata
 
 from .errors import UserInputError
 
-_DELIMITER = re.compile(r"</?\s*(evidence|passages|conversation)\s*>", re.I)
+_DELIMITER = re.compile(r"</?\s*(evidence|passages|conversation|article|sentence)\s*>", re.I)
 
 
 def as_data(text: str) -> str:

@@ -94,6 +94,6 @@ def test_the_classifier_check_supports_the_seed_articles_transfer_figure_from_th
 def test_the_classifier_check_does_not_support_a_claim_from_sentences_about_something_else(
     seed_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = json.loads(run_cli(["check", seed_id, "--json", "--max-claims", "3"], capsys)[1])
+    report = json.loads(run_cli(["check", seed_id, "--json"], capsys)[1])
     consultations = next(c for c in report["checks"] if "consultations" in c["claim"]["text"])
     assert consultations["verdict"]["label"] != "supported"

@@ -1,95 +1,123 @@
-"""Extraction with a scripted fake model: spans, seams between windows, distortions dropped."""
+"""Extraction with a scripted fake model: one call per full sentence, claims sliced verbatim, rewrites checked."""
 
 import json
 from pathlib import Path
 
 import httpx
+import pytest
 
-from assistant.claims.extract import extract, ground, tidy, windows
+from assistant.claims.checkworthiness import scores
+from assistant.claims.extract import candidates, claim_type, extract, needs_context, tidy
 from assistant.corpus.article import Article
 from assistant.llm import LLM
+from assistant.verify.details import get_reader
 from tests.test_recorder import Scripted, completion, settings
 
+# Fictional: Lakeview and its mayor are invented.
 ARTICLE = Article.create(
-    "Lakeview council approved a 3 million euro budget on Monday. It said work starts in May.\n\n"
-    "Up to 400 pupils may attend the new school. Mayor Ortiz called it a great day.",
+    "Lakeview school plan approved\n\n"
+    "Lakeview council approved a 3 million euro budget for the new school on Monday. It said work starts in May.\n\n"
+    "Up to 400 pupils may attend the new school. Mayor Ortiz called it a great day. Send us your questions!",
     title="Lakeview school (fictional)",
 )
 
 
-def answer(*claims: dict[str, object]) -> httpx.Response:
-    return httpx.Response(200, json=completion(json.dumps({"claims": list(claims)})))
+def kind(value: str) -> httpx.Response:
+    return httpx.Response(200, json=completion(json.dumps({"kind": value})))
 
 
-def item(sentence: int, claim: str, kind: str = "fact", worth: float = 0.8) -> dict[str, object]:
-    return {"sentence": sentence, "claim": claim, "type": "numeric", "kind": kind, "checkworthiness": worth,
-            "reason": "r"}
+def rewritten(claim: str) -> httpx.Response:
+    return httpx.Response(200, json=completion(json.dumps({"claim": claim})))
 
 
-def test_windows_cover_every_sentence_once_in_order() -> None:
-    text = " ".join(f"Sentence {i} states fact number {i}." for i in range(100))
-    groups = windows(text, limit=300)
-    flat = [s for g in groups for s in g]
-    assert len(groups) > 5
-    assert [text[s.start : s.end] for s in flat] == [f"Sentence {i} states fact number {i}." for i in range(100)]
-    assert all(g[-1].end - g[0].start <= 300 for g in groups)
+def test_only_full_sentences_are_candidates() -> None:
+    text = "Lakeview flood (fictional)\n\nThe river rose two metres. (Reporting by Ana Lee.) Is the dam safe?"
+    assert [text[s.start : s.end] for s in candidates(text)] == ["The river rose two metres.", "Is the dam safe?"]
+    assert len(candidates(ARTICLE.text)) == 5  # the headline has no closing punctuation
 
 
-def test_claims_get_the_exact_span_of_their_sentence_and_distortions_are_dropped(tmp_path: Path) -> None:
-    endpoint = Scripted(answer(
-        item(1, "Lakeview council approved a 3 million euro budget on Monday."),
-        item(2, "Lakeview council said work on the school starts in May."),
-        item(3, "400 pupils attend the new school."),  # a plan turned into a fact: dropped
-        item(4, "Mayor Ortiz called the school a great day.", kind="opinion", worth=0.3),
-        item(4, "A second claim from the same sentence."),  # one claim per sentence
-    ))
+def test_claims_are_their_sentences_verbatim_and_a_pronoun_is_resolved(tmp_path: Path) -> None:
+    endpoint = Scripted(
+        kind("fact"), kind("fact"), kind("prediction"), kind("opinion"), kind("none"),
+        rewritten("Lakeview council said work on the new school starts in May."),
+    )
     claims = extract(LLM(settings(tmp_path, "live"), inner=endpoint), ARTICLE)
-    assert [c.text for c in claims] == [
-        "Lakeview council approved a 3 million euro budget on Monday.",
-        "Lakeview council said work on the school starts in May.",
-        "Mayor Ortiz called the school a great day.",
-    ]
+    assert [c.kind for c in claims] == ["fact", "fact", "prediction", "opinion"]
     for c in claims:
         assert ARTICLE.text[c.start : c.end] == c.source_sentence
+    assert claims[0].text == claims[0].source_sentence and not claims[0].rewritten
     assert claims[1].source_sentence == "It said work starts in May."
-    assert claims[2].kind == "opinion"
+    assert claims[1].text == "Lakeview council said work on the new school starts in May." and claims[1].rewritten
+    # Each judged sentence is the whole user message; the rewrite sees the sentences before it.
+    judged = [b["messages"][1]["content"] for b in endpoint.bodies[:5]]  # type: ignore[index]
+    assert judged[2] == "<sentence>Up to 400 pupils may attend the new school.</sentence>"
+    assert "Lakeview council approved" in endpoint.bodies[5]["messages"][1]["content"]  # type: ignore[index]
+    assert len(endpoint.bodies) == 6
 
 
-def test_long_articles_are_read_in_windows_with_context_but_each_sentence_numbered_once(tmp_path: Path) -> None:
-    text = " ".join(f"Report {i} says {i + 10} boats sailed." for i in range(80))
-    article = Article.create(text, title="Boats (fictional)")
-    count = len(windows(text))
-    assert count >= 2
-    endpoint = Scripted(*[answer(item(1, "First sentence of the window.")) for _ in range(count)])
-    extract(LLM(settings(tmp_path, "live"), inner=endpoint), article)
-    assert len(endpoint.bodies) == count
-    second = endpoint.bodies[1]["messages"][1]["content"]  # type: ignore[index]
-    numbered = [line for line in second.splitlines() if line.startswith("[")]
-    context = [line for line in second.splitlines() if line.startswith("context:")]
-    assert len(context) == 2
-    first_numbered = endpoint.bodies[0]["messages"][1]["content"]  # type: ignore[index]
-    assert context[-1].removeprefix("context: ") in first_numbered
-    assert numbered[0].split("] ", 1)[1] not in first_numbered
-    schema = endpoint.bodies[0]["response_format"]["json_schema"]["schema"]  # type: ignore[index]
-    assert json.dumps(schema).count('"enum"') >= 1
+def test_a_rewrite_that_changes_a_detail_is_refused(tmp_path: Path) -> None:
+    endpoint = Scripted(
+        kind("fact"), kind("fact"), kind("none"), kind("none"), kind("none"),
+        rewritten("Lakeview council said work on the new school starts in June."),
+    )
+    claims = extract(LLM(settings(tmp_path, "live"), inner=endpoint), ARTICLE)
+    assert claims[1].text == "It said work starts in May." and not claims[1].rewritten
+
+
+def test_a_rewrite_cut_off_leaves_the_sentence(tmp_path: Path) -> None:
+    cut = completion('{"claim": "Lakeview council said')
+    cut["choices"][0]["finish_reason"] = "length"  # type: ignore[index]
+    endpoint = Scripted(
+        kind("fact"), kind("fact"), kind("none"), kind("none"), kind("none"),
+        *[httpx.Response(200, json=cut) for _ in range(3)],
+    )
+    claims = extract(LLM(settings(tmp_path, "live", max_reasks=2), inner=endpoint), ARTICLE)
+    assert claims[1].text == "It said work starts in May."
+
+
+def test_concurrent_calls_keep_the_document_order(tmp_path: Path) -> None:
+    answers = {"Lakeview council approved": "fact", "It said": "none", "Up to 400": "prediction",
+               "Mayor Ortiz": "opinion", "Send us": "none"}
+
+    class BySentence(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            body = json.loads(request.read())
+            text = body["messages"][1]["content"]
+            return kind(next(v for k, v in answers.items() if k in text))
+
+    claims = extract(LLM(settings(tmp_path, "live"), inner=BySentence()), ARTICLE, concurrency=4)
+    assert [c.kind for c in claims] == ["fact", "prediction", "opinion"]
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("He said the plant would close.", True),
+    ("They approved it in May.", True),
+    ("This step will cut costs.", True),
+    ("The council said it would appeal.", False),
+    ("It is clear that the plan failed.", False),
+    ("Mayor Ortiz opened the plant in May.", False),
+    ('"It will be the best school," Ortiz said.', False),
+])
+def test_a_sentence_needs_context_only_when_it_names_someone_by_a_pronoun(sentence: str, expected: bool) -> None:
+    assert needs_context(get_reader().nlp(sentence)) is expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The plant cost 12 million euros.", "numeric"),
+    ("The fire was caused by a faulty cable.", "causal"),
+    ("The plant opened on 3 March 2025.", "temporal"),
+    ("Mayor Ortiz said the plant was safe.", "quote"),
+    ("Firefighters rescued the crew.", "event"),
+])
+def test_claim_types_are_read_from_the_parse(sentence: str, expected: str) -> None:
+    assert claim_type(get_reader().nlp(sentence)) == expected
+
+
+def test_check_worthiness_ranks_a_figure_above_a_greeting() -> None:
+    figure, greeting = scores(["The council spent 3 million euros on the school in 2024.", "Thank you all for coming."])
+    assert 0.0 <= greeting < figure <= 1.0
 
 
 def test_tidy_removes_the_small_models_stray_spaces() -> None:
     assert tidy("The U. S. moved 7, 000  detainees.") == "The U.S. moved 7,000 detainees."
-
-
-def test_a_miscounted_sentence_is_repaired_and_an_ungrounded_claim_dropped() -> None:
-    window = [
-        "Lakeview council approved a 3 million euro budget on Monday.",
-        "It said work on the school starts in May.",
-    ]
-    assert ground("Lakeview council approved a 3 million euro budget.", 2, window) == 1
-    assert ground("Lakeview council said work on the school starts in May.", 2, window) == 2
-    assert ground("Copper prices fell sharply in Peru last year.", 1, window) is None
-
-
-def test_a_claim_taken_from_the_title_is_dropped() -> None:
-    window = ["Diplomatic sources said the initiative includes moving detainees to high-security prisons."]
-    title = "Minister welcomes plan to hold detainees in secure prisons"
-    assert ground("Minister welcomes plan to hold detainees in secure prisons", 1, window, title) is None
-    assert ground("The initiative includes moving detainees to high-security prisons.", 1, window, title) == 1

@@ -1,41 +1,68 @@
 """Extract check-worthy claims from an article, each tied to the exact sentence it comes from.
 
-The article is read in windows of whole sentences; every sentence is numbered
-in exactly one window (the one before it is shown unnumbered as context), so
-no claim is lost or duplicated at a seam. The model names a sentence number,
-which the schema restricts to the window's numbers, so every span is a real
-span; a claim that adds a number the sentence does not state, or turns a plan
-into an event, is dropped as a distortion.
+The model has read the sentence, so it is not asked to write it again. Each
+full sentence is judged in a call of its own (its kind: fact, opinion,
+prediction or none; about six written tokens), and the claim is the sentence itself,
+sliced from the article by its offsets, verbatim by construction. Only a
+sentence that cannot be read alone (it says "he", "it", "this step") is
+rewritten by the model, with the sentences before it as context, and the
+rewrite is checked against the sentence before it replaces it.
+
+Why one call per sentence: asked to mark all of an article's sentences in one
+answer, the embedded 1.5B model copied the example's values down the list
+(every sentence "fact, quote, 6"); with the sentence alone in front of it, it
+tells a note to readers from a claim. The system prompt is the same for every
+call, so llama.cpp evaluates only the sentence; an endpoint takes the calls
+concurrently.
+
+Headings and bylines (no closing punctuation) and sentences wholly in
+brackets (wire trailers, editor's notes, credits) cannot be claims about the
+news and are not sent to the model. A claim's type (numeric, temporal, quote, event, causal)
+is read from the sentence by the details reader's parser rather than asked.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal, cast
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field
 
 from ..corpus.article import Article
 from ..corpus.chunking import Span, is_sentence, sentences
 from ..corpus.embedding import get_embedder
+from ..errors import FactdeskError
 from ..llm import LLM
 from ..prompts import prompt
 from ..untrusted import as_data
-from ..verify.vetoes import number_problem
+from ..verify.batch import in_order
+from . import checkworthiness
 
 ClaimType = Literal["numeric", "temporal", "quote", "event", "causal", "other"]
 ClaimKind = Literal["fact", "opinion", "prediction"]
-WINDOW_CHARS = 1000
-CONTEXT_SENTENCES = 2
-# A claim at least this similar to some sentence of its window can be grounded there; pronoun-resolved
-# rewrites score about 0.6, verbatim ones near 1.0.
+#: How many sentences before a claim the rewrite sees.
+CONTEXT_SENTENCES = 3
+#: A rewrite must be at least this similar to its sentence (pronoun-resolved rewrites score about 0.6).
 MIN_GROUNDING = 0.5
-# A claim closer than this margin to the title than to any sentence was taken from the title.
-TITLE_MARGIN = 0.1
+MAX_REWRITE_TOKENS = 100
+#: Details a rewrite may not add to its sentence (names it may: that is what resolving "he" does).
+_ADDED = frozenset({"number", "date"})
+
+
+
+class Mark(BaseModel):
+    kind: Literal["fact", "opinion", "prediction", "none"]
+
+
+class Rewrite(BaseModel):
+    claim: str
 
 
 class Claim(BaseModel):
-    """A claim and where it comes from: ``article.text[start:end]`` is its sentence."""
+    """A claim and where it comes from: ``article.text[start:end]`` is its sentence.
+
+    ``text`` is the sentence itself, unless the model rewrote it to be read alone (``rewritten``).
+    """
 
     text: str
     article_id: str
@@ -45,53 +72,72 @@ class Claim(BaseModel):
     type: ClaimType
     kind: ClaimKind
     checkworthiness: float = Field(ge=0.0, le=1.0)
-    reason: str
+    rewritten: bool = False
 
 
-def windows(text: str, limit: int = WINDOW_CHARS) -> list[list[Span]]:
-    """Consecutive groups of sentence spans, each group at most about ``limit`` characters."""
-    groups: list[list[Span]] = []
-    for span in sentences(text):
-        if groups and span.end - groups[-1][0].start <= limit:
-            groups[-1].append(span)
-        else:
-            groups.append([span])
-    return groups
+# Verbs that report speech: a sentence built on one is a quote ("said", "announced", "welcomed").
+_REPORTING = frozenset({
+    "say", "tell", "announce", "state", "add", "claim", "confirm", "deny", "report", "warn", "insist", "argue",
+    "note", "clarify", "assert", "praise", "welcome", "call", "describe", "urge", "ask", "accuse", "admit",
+    "write", "declare", "explain", "promise", "vow", "pledge", "criticise", "criticize", "suggest",
+})
+# Words that make one thing the cause of another.
+_CAUSAL = frozenset({"because", "cause", "blame", "therefore"})
+# ... and words that do when followed by "to", "in" or "from" ("led to", "resulted in", "due to").
+_CAUSAL_BEFORE = frozenset({"lead", "result", "due", "owe", "thanks", "stem"})
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
+_NUMERIC = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
-def extraction_model(count: int) -> type[BaseModel]:
-    number = Literal[tuple(range(1, count + 1))]  # type: ignore[valid-type]
-    item = create_model(
-        "ExtractedClaim",
-        sentence=(number, Field(description="Number of the sentence the claim comes from.")),  # type: ignore[arg-type]
-        claim=(str, Field(description="The claim, self-contained.")),
-        type=(ClaimType, ...),
-        kind=(ClaimKind, ...),
-        checkworthiness=(float, Field(ge=0.0, le=1.0)),
-        reason=(str, Field(description="Why it matters, in a few words.")),
-    )
-    return create_model("Extraction", claims=(list[item], ...))  # type: ignore[valid-type]
+def claim_type(doc: Any) -> ClaimType:
+    """The claim's type from its parse: a figure first, then a cause, a date, reported speech, an event."""
+    labels = {ent.label_ for ent in doc.ents}
+    lemmas = {token.lemma_.lower() for token in doc}
+    if labels & _NUMERIC:
+        return "numeric"
+    if lemmas & _CAUSAL or any(
+        t.lemma_.lower() in _CAUSAL_BEFORE and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in {"to", "in", "from"}
+        for t in doc
+    ):
+        return "causal"
+    if labels & {"DATE", "TIME"}:
+        return "temporal"
+    root = next((token for token in doc if token.dep_ == "ROOT"), None)
+    if root is not None and root.lemma_.lower() in _REPORTING:
+        return "quote"
+    return "event" if any(token.pos_ == "VERB" for token in doc) else "other"
 
 
-def ground(claim: str, given: int, window: list[str], title: str = "") -> int | None:
-    """The number of the sentence the claim really comes from: the model's, repaired, or None.
+def _expletive(token: Any) -> bool:
+    """An "it" that stands for nothing: "It is worth noting that ...", "it was decided to ..."."""
+    if token.dep_ == "expl":
+        return True
+    if token.lower_ != "it" or not (token.head.lemma_ == "be" or token.dep_ == "nsubjpass"):
+        return False
+    return any(child.dep_ in {"ccomp", "xcomp", "csubj", "acomp"} for child in token.head.children)
 
-    A small model miscounts sentences or takes a claim from the title; the
-    sentence most similar to the claim wins when the named one is clearly
-    worse, and a claim like no sentence of the window, or more like the title
-    than any sentence (the seed's title scored 0.95 against its "claim", the
-    sentence it was pinned to 0.62), is dropped.
+
+def needs_context(doc: Any) -> bool:
+    """Whether the sentence names someone or something only by a pronoun or an opening "this"/"these".
+
+    A third-person pronoun (not an expletive "it") counts when no noun comes before it in the sentence
+    ("Rubio's welcome came during statements he made" names him; "The council said it would appeal"
+    has its council); one inside a quotation is the speaker's, and first and second
+    persons are left alone for the same reason.
     """
-    if not claim:
-        return None
-    vectors = get_embedder().embed([claim, title or claim, *window])
-    scores = vectors[2:] @ vectors[0]
-    best = int(scores.argmax())
-    if scores[best] < MIN_GROUNDING or (title and float(vectors[1] @ vectors[0]) > scores[best] + TITLE_MARGIN):
-        return None
-    if 1 <= given <= len(window) and scores[given - 1] >= scores[best] - 0.05:
-        return given
-    return best + 1
+    quoted = False
+    named = False
+    for token in doc:
+        if token.text in {'"', "\u201c", "\u201d"}:
+            quoted = not quoted
+        named = named or token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}
+        if quoted or named:
+            continue
+        if token.pos_ == "PRON" and not _expletive(token) and {"Person=3", "PronType=Prs"} <= set(token.morph):
+            return True
+        if token.i < 2 and token.dep_ == "det" and token.lower_ in {"this", "these"}:
+            return True
+    return False
 
 
 def tidy(claim: str) -> str:
@@ -101,38 +147,105 @@ def tidy(claim: str) -> str:
     return " ".join(claim.split())
 
 
-def _messages(article: Article, context: list[Span], window: list[Span]) -> list[dict[str, str]]:
-    lines = [f"context: {as_data(article.text[s.start : s.end])}" for s in context]
-    lines += [f"[{i}] {as_data(article.text[s.start : s.end])}" for i, s in enumerate(window, start=1)]
-    user = prompt("extract_user").format(title=as_data(article.title or "untitled"), sentences="\n".join(lines))
-    return [{"role": "system", "content": prompt("extract_system")}, {"role": "user", "content": user}]
+def faithful(rewrite: str, sentence: str, context: str) -> bool:
+    """Whether a rewrite says what its sentence says.
+
+    It must be about the sentence (embedding similarity), differ from it in
+    no detail the details reader compares (figures, dates, names, negation,
+    plans against events, direction, roles) and add no figure or date; the
+    names it takes from the context are what a rewrite is for.
+    """
+    from ..verify.details import get_reader
+    from ..verify.discrepancies import compare
+
+    vectors = get_embedder().embed([rewrite, sentence])
+    if float(vectors[0] @ vectors[1]) < MIN_GROUNDING:
+        return False
+    claim, source = get_reader().read_all([rewrite, sentence])
+    comparison = compare(claim, source, context)
+    return not comparison.differences and not comparison.unstated_of(_ADDED)
 
 
-def extract(llm: LLM, article: Article) -> list[Claim]:
-    """The article's claims in document order; one model call per window."""
-    claims: list[Claim] = []
-    previous: list[Span] = []
-    for window in windows(article.text):
-        context = previous[-CONTEXT_SENTENCES:]
-        answer = llm.structured(extraction_model(len(window)), _messages(article, context, window), max_tokens=1200)
-        taken: set[int] = set()
-        texts = [tidy(str(item.claim)) for item in answer.claims]  # type: ignore[attr-defined]
-        for item, text in zip(answer.claims, texts, strict=True):  # type: ignore[attr-defined]
-            index = ground(text, int(item.sentence), [article.text[s.start : s.end] for s in window], article.title)
-            if index is None or index in taken:
-                continue
-            span = window[index - 1]
-            source = article.text[span.start : span.end]
-            # Headlines are not claims, and a claim may not add or firm up a number its sentence lacks.
-            if not text or not is_sentence(source) or number_problem(text, source):
-                continue
-            taken.add(index)
-            claims.append(
-                Claim(
-                    text=text, article_id=article.id, start=span.start, end=span.end, source_sentence=source,
-                    type=item.type, kind=item.kind, checkworthiness=float(item.checkworthiness),
-                    reason=str(item.reason).strip(),
-                )
-            )
-        previous = window
-    return sorted(claims, key=lambda c: c.start)
+def judge(llm: LLM, sentence: str) -> str:
+    """The sentence's kind: fact, opinion, prediction, or none (no claim)."""
+    messages = [
+        {"role": "system", "content": prompt("extract_system")},
+        {"role": "user", "content": prompt("extract_user").format(sentence=as_data(sentence))},
+    ]
+    return llm.structured(Mark, messages, max_tokens=16).kind
+
+
+def rewrite(llm: LLM, article: Article, before: list[Span], sentence: str) -> str | None:
+    """The sentence rewritten to be read alone, or None when the model's rewrite cannot be trusted."""
+    text = article.text
+    context = " ".join(text[s.start : s.end] for s in before)
+    user = prompt("decontext_user").format(
+        title=as_data(article.title or "untitled"), context=as_data(context), sentence=as_data(sentence)
+    )
+    messages = [{"role": "system", "content": prompt("decontext_system")}, {"role": "user", "content": user}]
+    try:
+        claim = tidy(llm.structured(Rewrite, messages, max_tokens=MAX_REWRITE_TOKENS).claim)
+    except FactdeskError:  # cut off or invalid after the retries: the sentence stands as it is
+        return None
+    if not claim or claim == tidy(sentence) or not faithful(claim, sentence, context):
+        return None
+    return claim
+
+
+def aside(sentence: str) -> bool:
+    """A sentence wholly in brackets: a wire trailer ("(Reporting by ...; Editing by ...)"), a correction or
+    editor's note, a credit; it speaks about the article, not about the news."""
+    text = sentence.strip()
+    return text[:1] in "([" and text[-1:] in ")]" and text.count("(") + text.count("[") == 1
+
+
+def candidates(text: str) -> list[Span]:
+    """The article's full sentences: headings and bylines (no closing punctuation) and asides are left out."""
+    return [s for s in sentences(text) if is_sentence(text[s.start : s.end]) and not aside(text[s.start : s.end])]
+
+
+def extract(llm: LLM, article: Article, concurrency: int = 1) -> list[Claim]:
+    """The article's claims in document order: one call per full sentence, one more per claim that needs context.
+
+    ``concurrency`` calls run at once (an endpoint's; the embedded model takes them one at a time).
+    """
+    from ..verify.details import get_reader
+
+    text = article.text
+    spans = candidates(text)
+
+    def judged(span: Span) -> str:
+        return judge(llm, text[span.start : span.end])
+
+    kept = []
+    # The first call goes alone: it settles the endpoint's structured-output dialect once, not once per thread.
+    first = [(span, judged(span)) for span in spans[:1]]
+    for span, outcome in [*first, *in_order(spans[1:], judged, concurrency)]:
+        if isinstance(outcome, FactdeskError):
+            raise outcome
+        if outcome in ("fact", "opinion", "prediction"):
+            kept.append((span, cast(ClaimKind, outcome)))
+    sources = [text[span.start : span.end] for span, _ in kept]
+    claims = []
+    for (span, kind), source, doc, worth in zip(
+        kept, sources, get_reader().nlp.pipe(sources), checkworthiness.scores(sources), strict=True
+    ):
+        claims.append(Claim(
+            text=" ".join(source.split()), article_id=article.id, start=span.start, end=span.end,
+            source_sentence=source, type=claim_type(doc), kind=kind, checkworthiness=worth,
+            rewritten=needs_context(doc) and kind == "fact",  # marked for rewriting below
+        ))
+    todo = [c for c in claims if c.rewritten]
+    starts = [s.start for s in spans]
+
+    def rewritten(claim: Claim) -> str | None:
+        position = starts.index(claim.start)
+        return rewrite(llm, article, spans[max(0, position - CONTEXT_SENTENCES) : position], claim.source_sentence)
+
+    for claim, result in in_order(todo, rewritten, concurrency):
+        if isinstance(result, FactdeskError):
+            raise result
+        claim.rewritten = result is not None
+        if result is not None:
+            claim.text = result
+    return claims

@@ -56,17 +56,37 @@ def segments(article: Article, checks: list[ClaimCheck]) -> list[Segment]:
     return out
 
 
-def render(report: CheckReport, article: Article) -> str:
-    """The report page as HTML text."""
+@dataclass(frozen=True)
+class Page:
+    """One article's part of the page; ``prefix`` keeps its anchors apart from the other articles'."""
+
+    report: CheckReport
+    segments: list[Segment]
+    checks: list[tuple[int, ClaimCheck]]
+    counts: dict[str, int]
+    shares: dict[str, float]
+    prefix: str
+
+
+def _page(report: CheckReport, article: Article, prefix: str) -> Page:
+    total = max(1, len(report.checks))
+    counts = {label: report.counts.get(label, 0) for label in LABELS}
+    return Page(report, segments(article, report.checks), list(enumerate(report.checks, start=1)), counts,
+                {label: 100 * n / total for label, n in counts.items()}, prefix)
+
+
+def render(report: CheckReport | list[CheckReport], article: Article | list[Article]) -> str:
+    """The report page as HTML text: one article, or several one after another (each with its own summary bar)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    reports = report if isinstance(report, list) else [report]
+    articles = {a.id: a for a in (article if isinstance(article, list) else [article])}
     environment = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]),
                               trim_blocks=True, lstrip_blocks=True)
     template = environment.get_template(TEMPLATE.name)
-    total = max(1, len(report.checks))
-    counts = {label: report.counts.get(label, 0) for label in LABELS}
+    pages = [_page(r, articles[r.article_id], f"a{i}-" if len(reports) > 1 else "")
+             for i, r in enumerate(reports, start=1)]
     return template.render(
-        report=report, article=article, segments=segments(article, report.checks), labels=LABELS,
-        counts=counts, shares={label: 100 * n / total for label, n in counts.items()},
-        checks=list(enumerate(report.checks, start=1)), detail_lines=detail_lines, agreed_kinds=agreed_kinds,
+        pages=pages, labels=LABELS, detail_lines=detail_lines, agreed_kinds=agreed_kinds,
+        calls=sum(r.usage.calls for r in reports), seconds=sum(r.seconds for r in reports),
     )
