@@ -13,6 +13,7 @@ a bug and is shown as one line too (full traceback with ``--debug``).
     │   ├── RecordingMissingError exit 5  replay mode found no recording for a request
     │   └── RecordingMissingCasesError exit 5  eval cases whose recordings are missing or stale
     └── StoreError                exit 6  the data directory cannot be opened, is locked or corrupt
+        └── StoreUnavailableError exit 7  the shared Chroma server is down, went away or keeps failing
 """
 
 from __future__ import annotations
@@ -81,3 +82,17 @@ class RecordingMissingCasesError(ModelError):
 
 class StoreError(FactdeskError):
     exit_code = 6
+
+
+class StoreUnavailableError(StoreError):
+    """The shared store's server cannot be reached or keeps failing: nothing is wrong with the data itself."""
+
+    exit_code = 7
+
+    def __init__(self, url: str, reason: str) -> None:
+        port = url.rsplit(":", 1)[-1].strip("/") if url.count(":") > 1 else "8000"
+        super().__init__(
+            f"the Chroma server {url} cannot be reached ({reason}): start it (chroma run --path DIR --port "
+            f"{port}) or check FACTDESK_CHROMA_URL, then run the command again"
+        )
+        self.url = url

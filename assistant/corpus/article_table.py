@@ -67,6 +67,9 @@ class ArticleTable(Protocol):
     def complete_ids(self) -> list[str]:
         """Ids of complete articles, oldest first."""
 
+    def complete_among(self, article_ids: set[str]) -> set[str]:
+        """Which of these (non-empty) ids are complete articles: one lookup, for readers' filters."""
+
     def find(self, prefix: str) -> list[str]:
         """Ids of stored articles that start with ``prefix``."""
 
@@ -184,6 +187,13 @@ class SqliteArticleTable:
             rows = self.db.execute("SELECT id FROM articles WHERE complete = 1 ORDER BY added, id").fetchall()
         return [r[0] for r in rows]
 
+    def complete_among(self, article_ids: set[str]) -> set[str]:
+        ids = sorted(article_ids)
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            rows = self.db.execute(f"SELECT id FROM articles WHERE complete = 1 AND id IN ({marks})", ids).fetchall()
+        return {r[0] for r in rows}
+
     def find(self, prefix: str) -> list[str]:
         with self._lock:
             rows = self.db.execute("SELECT id FROM articles WHERE id LIKE ?", (prefix + "%",)).fetchall()
@@ -265,6 +275,10 @@ class ChromaArticleTable:
             if len(got["ids"]) < _PAGE:
                 return rows
             offset += _PAGE
+
+    def complete_among(self, article_ids: set[str]) -> set[str]:
+        got = self.collection.get(ids=sorted(article_ids), where={"complete": 1}, include=[])
+        return set(got["ids"])
 
     def complete_ids(self) -> list[str]:
         rows = self._complete()

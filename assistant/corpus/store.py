@@ -28,8 +28,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ..errors import ConfigError, StoreError
+from ..errors import ConfigError, StoreError, StoreUnavailableError
 from ..settings import Settings
+from . import remote
 from .article import Article
 from .article_table import REMEDY, ArticleTable, ChromaArticleTable, SqliteArticleTable
 from .chunking import Chunk
@@ -111,22 +112,42 @@ class Store:
             if not self.remote:
                 self._check_index_exists()
             try:
-                self._client = chroma_client(self.settings)
-                self._collection = self._client.get_or_create_collection(
-                    COLLECTION,
-                    embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
-                    configuration={"hnsw": {"space": "cosine"}},
-                )
                 if self.remote:
-                    self._articles = ChromaArticleTable(self._client)
-            except ConfigError:
+                    self._open_remote()
+                else:
+                    self._client = chroma_client(self.settings)
+                    self._collection = self._client.get_or_create_collection(
+                        COLLECTION,
+                        embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
+                        configuration={"hnsw": {"space": "cosine"}},
+                    )
+            except (ConfigError, StoreUnavailableError):
+                self._collection = None
                 raise
             except Exception as exc:  # chromadb raises many kinds; all mean the same to a user
-                reason = " ".join(str(exc).split()).split(". ")[-1]  # Chroma's last sentence says what is wrong
                 self._collection = None
+                why = remote.reason(exc) if self.remote else None
+                if why is not None:
+                    raise StoreUnavailableError(str(self.settings.chroma_url), why) from None
+                reason = " ".join(str(exc).split()).split(". ")[-1]  # Chroma's last sentence says what is wrong
                 raise StoreError(f"cannot open the vector index in {self.where} ({reason}): {REMEDY}") from None
             if not self.remote:
                 self._check_index_complete()
+
+    def _open_remote(self) -> None:
+        """The server's two collections, each call retried while the server is unavailable (see .remote)."""
+        url = str(self.settings.chroma_url)
+        self._client = remote.call(url, lambda: chroma_client(self.settings))
+        remote.harden(self._client)
+        chunks = remote.call(url, lambda: self._client.get_or_create_collection(
+            COLLECTION,
+            embedding_function=MiniLMEmbeddingFunction(self.settings.embed_threads),  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        ))
+        table = remote.call(url, lambda: ChromaArticleTable(self._client))
+        table.collection = remote.Guarded(table.collection, url)
+        self._collection = remote.Guarded(chunks, url)
+        self._articles = table
 
     def _check_index_exists(self) -> None:
         # Chroma would silently start an empty index here, and every stored article would look complete.
@@ -247,6 +268,10 @@ class Store:
         """Ids of stored articles starting with ``prefix``."""
         return self.table.find(prefix)
 
+    def complete_among(self, article_ids: set[str]) -> set[str]:
+        """Which of these articles are complete (their chunks and text all stored), in one lookup."""
+        return self.table.complete_among(article_ids) if article_ids else set()
+
     def counts(self) -> tuple[int, int]:
         """(complete articles, chunks in the index)."""
         return len(self.table.complete_ids()), int(self.collection.count())
@@ -269,11 +294,14 @@ class Store:
                 query_embeddings=[vector], n_results=min(n + extra, total),
                 include=["documents", "metadatas", "distances"],
             )
+        # A colleague's ingest may have stored an article's chunks but not yet its completion flag (nor, on a
+        # server, all of its text): readers never see such an article. One lookup for the hits' articles.
+        complete = self.complete_among({str(meta["article_id"]) for meta in result["metadatas"][0]})
         hits = []
         for cid, doc, meta, dist in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
         ):
-            if exclude and meta["article_id"] == exclude:
+            if (exclude and meta["article_id"] == exclude) or meta["article_id"] not in complete:
                 continue
             chunk = Chunk(cid, str(meta["article_id"]), int(meta["index"]), int(meta["start"]), int(meta["end"]), doc)
             hits.append(Hit(chunk, 1.0 - float(dist)))

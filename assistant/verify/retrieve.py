@@ -72,6 +72,11 @@ def retrieve(
     if not dense:
         return []
     lexical = store.lexical().search(claim, n=sources * 4, exclude=exclude)
+    # The dense hits are of complete articles (Store.query); BM25's may include one whose ingest is in progress.
+    known = {h.chunk.article_id for h in dense}
+    unsure = {c.article_id for c in lexical} - known
+    complete = known | store.complete_among(unsure)
+    lexical = [c for c in lexical if c.article_id in complete]
     chunks = {h.chunk.id: h.chunk for h in dense} | {c.id: c for c in lexical}
     fused = fuse([[h.chunk.id for h in dense], [c.id for c in lexical]])
     order: list[str] = []
