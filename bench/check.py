@@ -77,7 +77,9 @@ def seed_runs(tree: Path, model: Path, runs: int, scratch: Path) -> None:
         walls.append(time.perf_counter() - started)
         if done.returncode != 0:
             sys.exit(f"check failed: {done.stderr.strip()}")
-        report = json.loads(done.stdout.splitlines()[0])
+        # One JSON line per article; a checkout from before batch checks prints one indented object.
+        report = json.loads(done.stdout) if done.stdout.lstrip().startswith("{\n") else json.loads(
+            done.stdout.splitlines()[0])
         usage = report["usage"]
         stages.append(report)
         print(f"  run {run + 1}: {walls[-1]:.1f} s wall; report {report['seconds']:.1f} s "
