@@ -430,6 +430,42 @@ def check(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; beyond this machine needs --token.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="Access token every request must carry ('auto' makes one and prints it); "
+                                     "default FACTDESK_SERVE_TOKEN."),
+    ] = None,
+) -> None:
+    """The desk in a browser: verify, check, ask and the corpus as local web pages."""
+    from .serve.security import loopback, new_token
+
+    settings = _settings()
+    if token is None and settings.serve_token is not None:
+        token = settings.serve_token.get_secret_value()
+    if token == "auto":
+        token = new_token()
+    if token is not None and len(token) < 16:
+        raise UserInputError("--token must be at least 16 characters (or 'auto')")
+    if not loopback(host) and token is None:
+        raise UserInputError(f"--host {host} lets other machines in: give --token VALUE (or --token auto, or "
+                             "FACTDESK_SERVE_TOKEN)")
+    import uvicorn
+
+    from .serve.app import create_app
+
+    web = create_app(settings, token)
+    shown = "localhost" if loopback(host) else host
+    link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    err.print(f"factdesk serving {settings.home} at {link} (Ctrl-C stops)", highlight=False, markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
     as_json: JsonOpt = False,

@@ -133,6 +133,11 @@ class Settings(BaseSettings):
         default=True,
         description="In live mode, answer a request already answered (same model, prompt, evidence) from HOME/cache.",
     )
+    serve_token: SecretStr | None = Field(
+        default=None,
+        description="The access token `factdesk serve` requires of every request (at least 16 characters); needed "
+        "to listen beyond this machine. `--token` overrides it.",
+    )
     concurrency: int = Field(
         default=4, ge=1, le=64,
         description="Claims verified at once by check and verify --file (the embedded model still runs one at a time).",

@@ -1,6 +1,6 @@
 """A shared store under load and faults: a real `chroma run` on loopback, several clients, the server killed.
 
-    python bench/store_faults.py                       # 4 clients, 60 article files, 2 server kills (minutes)
+    python bench/store_faults.py                       # 4 clients, 200 article files, 2 server kills (minutes)
     python bench/store_faults.py --clients 2 --kills 1
 
 Articles: generated fictional reports (invented towns and people), one JSON Lines file per article; 5 of
@@ -12,8 +12,9 @@ them are written into two clients' folders, so two clients store the same articl
    each listed once, with exactly the chunks the chunker makes of it, every chunk's text equal to its article's
    at its offsets.
 2. Verify: every client verifies --claims claims one after another, all clients at once (the stance
-   classifier: no LLM call), with one server kill in the middle; failed verifications run again after the
-   restart. Expected: every claim's verdict equals the one a lone client gets.
+   classifier: no LLM call), with one server kill in the middle, the server down for 6 s (longer than the
+   retries of one call); failed verifications run again after the restart. Expected: every claim's verdict
+   equals the one a lone client gets.
 
 Printed: counts expected and found, seconds (p50 and max per command), kills survived, and every distinct
 error line the clients printed, with its exit code.
@@ -124,7 +125,7 @@ def run_all(url: str, jobs: list[tuple[Path, list[str]]]) -> list[tuple[int, str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--articles", type=int, default=60, help="article files, 5 of them duplicates")
+    parser.add_argument("--articles", type=int, default=200, help="article files, 5 of them duplicates")
     parser.add_argument("--kills", type=int, default=2, help="server kills during the ingest")
     parser.add_argument("--claims", type=int, default=5, help="verifications per client")
     parser.add_argument("--seed", type=int, default=0)
@@ -155,7 +156,7 @@ def main() -> None:
         seconds: list[float] = []
         for kill in range(args.kills):
             with ThreadPoolExecutor(1) as killer:
-                delay = rng.uniform(1.0, 6.0)
+                delay = rng.uniform(2.5, 4.0)  # the clients start in about 2 s, then ingest for a few more
                 killer.submit(lambda d=delay: (time.sleep(d), server.kill()))
                 results = run_all(server.url, ingests)
             errors_of(results, seen)
@@ -199,7 +200,8 @@ def main() -> None:
             return [client(server.url, job[0], "verify", c, "--json") for c in job[1]]
 
         with ThreadPoolExecutor(len(verifies) + 1) as pool:
-            pool.submit(lambda: (time.sleep(rng.uniform(3.0, 10.0)), server.kill(), time.sleep(2), server.start()))
+            # Down for 6 s, longer than a call's retries (3.5 s): some commands must fail and run again.
+            pool.submit(lambda: (time.sleep(rng.uniform(3.0, 10.0)), server.kill(), time.sleep(6), server.start()))
             batches = list(pool.map(verify_all, verifies))
         flat = [r for b in batches for r in b]
         errors_of(flat, seen)

@@ -24,7 +24,7 @@ RANKS = {
     "claims": 6, "answer": 6,
     "report": 7,
     "eval": 8,
-    "chat": 9,
+    "chat": 9, "serve": 9,
     "cli": 10,
     "__main__": 11,
 }

@@ -98,11 +98,13 @@ def resolve_article(target: str, store: Store) -> Article:
 def check(
     article: Article, store: Store, llm: LLM, settings: Settings, min_worthiness: float = 0.0,
     max_claims: int | None = None, concurrency: int | None = None, journal: ArticleJournal | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckReport:
     """Extract, then verify factual claims at least ``min_worthiness`` check-worthy (the most first if capped).
 
     The claims are verified ``concurrency`` at a time (default: the setting); the report keeps their order.
-    With a ``journal``, what it holds is not done again and what is done is kept in it.
+    With a ``journal``, what it holds is not done again and what is done is kept in it. ``progress`` hears
+    (claims verified, claims to verify) after extraction and after each verdict.
     """
     started = time.perf_counter()
     pool = concurrency or settings.concurrency
@@ -136,6 +138,8 @@ def check(
     for item in eligible:
         item.verdict = done.get(numbers[id(item)])
     todo = [item for item in eligible if item.verdict is None]
+    if progress is not None:
+        progress(len(eligible) - len(todo), len(eligible))
     verified = in_order(todo, lambda i: verify(i.claim.text, store, llm, settings, exclude=article.id), pool)
     for item, outcome in verified:
         if isinstance(outcome, FactdeskError):
@@ -144,6 +148,8 @@ def check(
         if journal is not None:
             journal.keep_verdict(numbers[id(item)], outcome)
         usage = usage.plus(outcome.usage)
+        if progress is not None:
+            progress(sum(1 for i in eligible if i.verdict is not None), len(eligible))
     counts = Counter(i.verdict.label if i.verdict else "skipped" for i in checks)
     report = CheckReport(
         article_id=article.id, title=article.title, outlet=article.outlet, published=article.published,
@@ -168,12 +174,12 @@ def run_setting(settings: Settings, store: Store, min_worthiness: float, max_cla
 def check_all(
     articles: list[Article], store: Store, llm: LLM, settings: Settings, min_worthiness: float = 0.0,
     max_claims: int | None = None, concurrency: int | None = None, fresh: bool = False,
-    started: Callable[[Article], None] | None = None,
+    started: Callable[[Article], None] | None = None, progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[CheckReport]:
     """Each article's report in order, resumed from ``HOME/checks`` where an earlier run of the same setting got to.
 
     ``fresh`` ignores what was kept (and starts the record again). ``started`` is told of each article before
-    its work begins (for a progress display).
+    its work begins, ``progress`` of its claims (for a progress display).
     """
     journal = Journal(settings.home, run_setting(settings, store, min_worthiness, max_claims))
     for article in articles:
@@ -186,7 +192,7 @@ def check_all(
         if kept.report is not None:
             yield CheckReport.model_validate({**kept.report, "resumed": True})
             continue
-        yield check(article, store, llm, settings, min_worthiness, max_claims, concurrency, kept)
+        yield check(article, store, llm, settings, min_worthiness, max_claims, concurrency, kept, progress)
 
 
 def most_urgent(reports: list[CheckReport], limit: int = 10) -> list[tuple[CheckReport, int, ClaimCheck]]:
