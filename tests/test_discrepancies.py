@@ -55,3 +55,19 @@ def test_a_figure_or_name_the_source_leaves_unsaid_is_listed() -> None:
                     reader.read("The shipment left the Velmora depot on Monday."))
     assert ("number", "150") in found.unstated
     assert ("name", "Tollbury") in found.unstated
+
+
+def test_a_pronoun_may_stand_for_one_unsaid_name_of_the_claim() -> None:
+    reader = get_reader()
+    # Fictional: Orla Penn and Ivo Strand are invented.
+    alone = compare(reader.read("Orla Penn founded the Keswater rowing club in 1978."),
+                    reader.read("She founded the Keswater rowing club in 1978."))
+    assert not alone.unstated_of(frozenset({"name"})) and not alone.differences
+    # One pronoun, two names: the second is still unsaid, so the sentence cannot support the pair.
+    pair = compare(reader.read("Orla Penn and Ivo Strand founded the Keswater rowing club in 1978."),
+                   reader.read("She founded the Keswater rowing club in 1978."))
+    assert len(pair.unstated_of(frozenset({"name"}))) == 1
+    # A sentence that names its subject gives no such allowance.
+    named = compare(reader.read("Orla Penn founded the Keswater rowing club in 1978."),
+                    reader.read("The mayor founded the Keswater rowing club in 1978."))
+    assert named.unstated_of(frozenset({"name"})) == ["Orla Penn"]

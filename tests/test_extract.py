@@ -7,10 +7,10 @@ import httpx
 import pytest
 
 from assistant.claims.checkworthiness import scores
-from assistant.claims.extract import candidates, claim_type, extract, needs_context, tidy
+from assistant.claims.extract import candidates, claim_type, extract, tidy
 from assistant.corpus.article import Article
 from assistant.llm import LLM
-from assistant.verify.details import get_reader
+from assistant.verify.details import by_pronoun, get_reader
 from tests.test_recorder import Scripted, completion, settings
 
 # Fictional: Lakeview and its mayor are invented.
@@ -100,7 +100,7 @@ def test_concurrent_calls_keep_the_document_order(tmp_path: Path) -> None:
     ('"It will be the best school," Ortiz said.', False),
 ])
 def test_a_sentence_needs_context_only_when_it_names_someone_by_a_pronoun(sentence: str, expected: bool) -> None:
-    assert needs_context(get_reader().nlp(sentence)) is expected
+    assert by_pronoun(get_reader().nlp(sentence)) is expected
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

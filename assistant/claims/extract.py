@@ -2,23 +2,25 @@
 
 The model has read the sentence, so it is not asked to write it again. Each
 full sentence is judged in a call of its own (its kind: fact, opinion,
-prediction or none; about six written tokens), and the claim is the sentence itself,
-sliced from the article by its offsets, verbatim by construction. Only a
+prediction or none; about six written tokens), and the claim is the sentence
+itself, sliced from the article by its offsets, verbatim by construction. Only a
 sentence that cannot be read alone (it says "he", "it", "this step") is
 rewritten by the model, with the sentences before it as context, and the
 rewrite is checked against the sentence before it replaces it.
 
 Why one call per sentence: asked to mark all of an article's sentences in one
 answer, the embedded 1.5B model copied the example's values down the list
-(every sentence "fact, quote, 6"); with the sentence alone in front of it, it
-tells a note to readers from a claim. The system prompt is the same for every
+(every sentence "fact, quote, 6"), and asked to write a rewrite only where one
+was needed, it copied every sentence; with the sentence alone in front of it,
+it tells a note to readers from a claim. The system prompt is the same for every
 call, so llama.cpp evaluates only the sentence; an endpoint takes the calls
 concurrently.
 
 Headings and bylines (no closing punctuation) and sentences wholly in
 brackets (wire trailers, editor's notes, credits) cannot be claims about the
-news and are not sent to the model. A claim's type (numeric, temporal, quote, event, causal)
-is read from the sentence by the details reader's parser rather than asked.
+news and are not sent to the model. A claim's type (numeric, temporal, quote,
+event, causal) is read from the sentence by the details reader's parser, and its
+check-worthiness comes from a trained head (:mod:`.checkworthiness`).
 """
 
 from __future__ import annotations
@@ -85,7 +87,6 @@ _REPORTING = frozenset({
 _CAUSAL = frozenset({"because", "cause", "blame", "therefore"})
 # ... and words that do when followed by "to", "in" or "from" ("led to", "resulted in", "due to").
 _CAUSAL_BEFORE = frozenset({"lead", "result", "due", "owe", "thanks", "stem"})
-_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
 _NUMERIC = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
@@ -106,38 +107,6 @@ def claim_type(doc: Any) -> ClaimType:
     if root is not None and root.lemma_.lower() in _REPORTING:
         return "quote"
     return "event" if any(token.pos_ == "VERB" for token in doc) else "other"
-
-
-def _expletive(token: Any) -> bool:
-    """An "it" that stands for nothing: "It is worth noting that ...", "it was decided to ..."."""
-    if token.dep_ == "expl":
-        return True
-    if token.lower_ != "it" or not (token.head.lemma_ == "be" or token.dep_ == "nsubjpass"):
-        return False
-    return any(child.dep_ in {"ccomp", "xcomp", "csubj", "acomp"} for child in token.head.children)
-
-
-def needs_context(doc: Any) -> bool:
-    """Whether the sentence names someone or something only by a pronoun or an opening "this"/"these".
-
-    A third-person pronoun (not an expletive "it") counts when no noun comes before it in the sentence
-    ("Rubio's welcome came during statements he made" names him; "The council said it would appeal"
-    has its council); one inside a quotation is the speaker's, and first and second
-    persons are left alone for the same reason.
-    """
-    quoted = False
-    named = False
-    for token in doc:
-        if token.text in {'"', "\u201c", "\u201d"}:
-            quoted = not quoted
-        named = named or token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}
-        if quoted or named:
-            continue
-        if token.pos_ == "PRON" and not _expletive(token) and {"Person=3", "PronType=Prs"} <= set(token.morph):
-            return True
-        if token.i < 2 and token.dep_ == "det" and token.lower_ in {"this", "these"}:
-            return True
-    return False
 
 
 def tidy(claim: str) -> str:
@@ -209,7 +178,7 @@ def extract(llm: LLM, article: Article, concurrency: int = 1) -> list[Claim]:
 
     ``concurrency`` calls run at once (an endpoint's; the embedded model takes them one at a time).
     """
-    from ..verify.details import get_reader
+    from ..verify.details import by_pronoun, get_reader
 
     text = article.text
     spans = candidates(text)
@@ -226,16 +195,16 @@ def extract(llm: LLM, article: Article, concurrency: int = 1) -> list[Claim]:
         if outcome in ("fact", "opinion", "prediction"):
             kept.append((span, cast(ClaimKind, outcome)))
     sources = [text[span.start : span.end] for span, _ in kept]
-    claims = []
+    claims, todo = [], []
     for (span, kind), source, doc, worth in zip(
         kept, sources, get_reader().nlp.pipe(sources), checkworthiness.scores(sources), strict=True
     ):
         claims.append(Claim(
             text=" ".join(source.split()), article_id=article.id, start=span.start, end=span.end,
             source_sentence=source, type=claim_type(doc), kind=kind, checkworthiness=worth,
-            rewritten=needs_context(doc) and kind == "fact",  # marked for rewriting below
         ))
-    todo = [c for c in claims if c.rewritten]
+        if kind == "fact" and by_pronoun(doc):
+            todo.append(claims[-1])
     starts = [s.start for s in spans]
 
     def rewritten(claim: Claim) -> str | None:
@@ -245,7 +214,6 @@ def extract(llm: LLM, article: Article, concurrency: int = 1) -> list[Claim]:
     for claim, result in in_order(todo, rewritten, concurrency):
         if isinstance(result, FactdeskError):
             raise result
-        claim.rewritten = result is not None
         if result is not None:
-            claim.text = result
+            claim.text, claim.rewritten = result, True
     return claims

@@ -145,6 +145,8 @@ class Details:
     lemmas: frozenset[str] = field(default_factory=frozenset)
     #: The text with every quantity written one way ("€2.5bn" -> "2.5 billion euros"), for the classifier.
     canonical: str = ""
+    #: The text names someone or something only by a pronoun ("He was born in 1950"): see ``by_pronoun``.
+    pronoun: bool = False
 
 
 # --- the vocabulary: data about English, not about any case -------------------------------------------------------
@@ -304,6 +306,8 @@ class DetailsReader:
             quantities=moved("quantities"), dates=moved("dates"), names=moved("names"),
             predicates=moved("predicates"), lemmas=frozenset().union(*(p.lemmas for p in pieces)),
             canonical=" ".join(p.canonical for p in pieces),
+            # A later sentence's "he" has the window's earlier sentences to refer to; the first's has not.
+            pronoun=bool(pieces) and pieces[0].pronoun,
         )
 
 
@@ -333,7 +337,43 @@ def _details(doc: Any) -> Details:
     lemmas = frozenset(t.lemma_.lower() for t in doc if t.pos_ in _CONTENT and not t.is_stop and t.i not in date_tokens
                        and not t.like_num)
     return Details(text=doc.text, quantities=tuple(quantities), dates=tuple(dates), names=names,
-                   predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites))
+                   predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites),
+                   pronoun=by_pronoun(doc))
+
+
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
+
+
+def _expletive(token: Any) -> bool:
+    """An "it" that stands for nothing: "It is worth noting that ...", "it was decided to ..."."""
+    if token.dep_ == "expl":
+        return True
+    if token.lower_ != "it" or not (token.head.lemma_ == "be" or token.dep_ == "nsubjpass"):
+        return False
+    return any(child.dep_ in {"ccomp", "xcomp", "csubj", "acomp"} for child in token.head.children)
+
+
+def by_pronoun(doc: Any) -> bool:
+    """Whether a parsed sentence names someone or something only by a pronoun or an opening "this"/"these".
+
+    A third-person pronoun (not an expletive "it") counts when no noun comes before it in the sentence
+    ("Rubio's welcome came during statements he made" names him; "The council said it would appeal"
+    has its council); one inside a quotation is the speaker's, and first and second persons are left
+    alone for the same reason.
+    """
+    quoted = False
+    named = False
+    for token in doc:
+        if token.text in {'"', "\u201c", "\u201d"}:
+            quoted = not quoted
+        named = named or token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}
+        if quoted or named:
+            continue
+        if token.pos_ == "PRON" and not _expletive(token) and {"Person=3", "PronType=Prs"} <= set(token.morph):
+            return True
+        if token.i < 2 and token.dep_ == "det" and token.lower_ in {"this", "these"}:
+            return True
+    return False
 
 
 def name_key(text: str) -> str:

@@ -205,6 +205,9 @@ def names_match(a: str, b: str) -> bool:
 def _compare_names(claim: Details, source: Details, context: str, out: Comparison) -> None:
     title_key = unicodedata.normalize("NFC", canonical(context)).lower()
     text_key = unicodedata.normalize("NFC", canonical(source.text)).lower()
+    # A text that names its subject only by a pronoun ("It is of recent origin") may stand for one name of the
+    # claim that it does not spell out: that name is neither shared nor unsaid.
+    pronoun = source.pronoun
     for name in _unique(claim.names):
         # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
         # company"); a sentence about someone else named in the claim's role is caught with the verbs.
@@ -219,6 +222,8 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
                       and SequenceMatcher(None, name.key, s.key).ratio() >= CONFUSABLE]
         if confusable:
             out.differences.append(_note("name", name.text, confusable[0].text, False))
+        elif pronoun:
+            pronoun = False
         else:
             out.unstated.append(("name", name.text))
 
