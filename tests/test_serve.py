@@ -8,7 +8,6 @@ tests replay; verification is the classifier's. Screenshots go to build/test-art
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from assistant.serve.app import create_app
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT, run_cli
 from tests.test_answer import QUESTION
+from tests.test_chroma_server import free_port
 from tests.test_html_report import _browser
 
 ARTIFACTS = ROOT / "build" / "test-artifacts"
@@ -34,12 +34,6 @@ HOSTILE = {
             "berths. <img src=x onerror=alert('img')> Its chair, Orla Penn, said work starts in May. "
             "<a href=\"javascript:alert('link')\">Read more</a>.",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Served:
@@ -221,3 +215,10 @@ def test_the_same_article_sent_twice_is_one_job(corpus: Settings) -> None:
     assert first.headers["location"] == second.headers["location"]
     status = client.get(first.headers["location"] + "/status").json()
     assert status["state"] in ("queued", "running", "done")
+    # Let the job end here: its worker thread would otherwise go on verifying during the next test.
+    deadline = time.monotonic() + 120
+    while status["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+        status = client.get(first.headers["location"] + "/status").json()
+    assert status["state"] == "done"

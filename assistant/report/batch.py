@@ -8,11 +8,7 @@ from rich.table import Table
 
 from ..claims.check import CheckReport, most_urgent
 from ..llm.usage import Usage
-from .terminal import check_markdown, usage_line
-
-
-def _counts(report: CheckReport) -> str:
-    return ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(report.counts.items()))
+from .terminal import check_markdown, counts_line, usage_line
 
 
 def show_batch(console: Console, reports: list[CheckReport]) -> None:
@@ -22,7 +18,7 @@ def show_batch(console: Console, reports: list[CheckReport]) -> None:
     for number, report in enumerate(reports, start=1):
         seconds = "kept" if report.resumed else f"{report.seconds:.0f}"
         table.add_row(str(number), escape(report.title or report.article_id), str(len(report.checks)),
-                      escape(_counts(report)), seconds)
+                      escape(counts_line(report)), seconds)
     console.print(table)
     urgent = most_urgent(reports)
     if urgent:

@@ -244,14 +244,18 @@ def show_check(console: Console, report: CheckReport, verbose: bool = False) -> 
                   f"{report.seconds:.1f} s")
 
 
+def counts_line(report: CheckReport) -> str:
+    """The report's verdict counts for people: "1 refuted, 4 supported"."""
+    return ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(report.counts.items()))
+
+
 def check_markdown(report: CheckReport) -> str:
     """The same report for people who read it outside a terminal."""
     lines = [f"# Fact-check: {report.title or report.article_id}", ""]
     outlet = report.outlet or "Unknown outlet"
     lines.append(f"{outlet}, {report.published or 'undated'} (article `{report.article_id}`)")
     lines.append("")
-    counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in sorted(report.counts.items()))
-    lines += [f"**{len(report.checks)} claims:** {counts}.", ""]
+    lines += [f"**{len(report.checks)} claims:** {counts_line(report)}.", ""]
     for number, item in enumerate(report.checks, start=1):
         lines.append(f"## {number}. {item.claim.text}")
         lines.append("")

@@ -109,12 +109,7 @@ async def _article_from_form(request: Request, desk: Desk) -> Article:
     limit = desk.settings.max_file_mb * MB
     upload = form.get("file")
     if upload is not None and not isinstance(upload, str) and upload.filename:
-        suffix = Path(upload.filename).suffix.lower()
-        if suffix not in UPLOADS:
-            raise UserInputError(f"{upload.filename}: factdesk reads {', '.join(UPLOADS)} files")
-        data = await upload.read(limit + 1)
-        if len(data) > limit:
-            raise UserInputError(f"{upload.filename} is over {desk.settings.max_file_mb} MB (FACTDESK_MAX_FILE_MB)")
+        data = await _received(upload, UPLOADS, desk.settings)
         with tempfile.TemporaryDirectory() as folder:
             path = _saved(Path(folder), upload.filename, data)
             article = _one(await run_in_threadpool(load, str(path), limit), upload.filename)
@@ -137,6 +132,17 @@ async def _article_from_form(request: Request, desk: Desk) -> Article:
             raise UserInputError(f"{stored}: {'no' if not matches else len(matches)} stored article(s) match")
         return desk.store.article(matches[0])
     raise UserInputError("paste a text, upload a file, or give a URL or a stored article")
+
+
+async def _received(upload: Any, allowed: tuple[str, ...], settings: Settings) -> bytes:
+    """An uploaded file's bytes, refused in one line when its type is not read or it is over the size limit."""
+    if Path(upload.filename).suffix.lower() not in allowed:
+        raise UserInputError(f"{upload.filename}: factdesk reads {', '.join(allowed)} files")
+    limit = settings.max_file_mb * MB
+    data: bytes = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise UserInputError(f"{upload.filename} is over {settings.max_file_mb} MB (FACTDESK_MAX_FILE_MB)")
+    return data
 
 
 def _saved(folder: Path, filename: str, data: bytes) -> Path:
@@ -255,13 +261,7 @@ async def corpus_page(request: Request) -> Response:
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
             raise UserInputError("choose a file to add to the corpus")
-        suffix = Path(upload.filename).suffix.lower()
-        if suffix not in (*UPLOADS, ".jsonl"):
-            raise UserInputError(f"{upload.filename}: factdesk reads {', '.join((*UPLOADS, '.jsonl'))} files")
-        limit = desk.settings.max_file_mb * MB
-        data = await upload.read(limit + 1)
-        if len(data) > limit:
-            raise UserInputError(f"{upload.filename} is over {desk.settings.max_file_mb} MB (FACTDESK_MAX_FILE_MB)")
+        data = await _received(upload, (*UPLOADS, ".jsonl"), desk.settings)
         with tempfile.TemporaryDirectory() as folder:
             path = _saved(Path(folder), upload.filename, data)
             summary = await run_in_threadpool(ingest, [str(path)], desk.store)

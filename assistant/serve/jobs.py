@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from ..claims.check import CheckReport, check_all
@@ -34,7 +34,6 @@ class Job:
     total: int = 0
     report: CheckReport | None = None
     error: str = ""
-    events: list[str] = field(default_factory=list)
 
 
 class Jobs:
