@@ -37,9 +37,25 @@ def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: s
     ("The Dunfield court acquitted Ilse Marrowby.", "The Dunfield court did not convict Ilse Marrowby."),
     ("More than 100 volunteers searched the Harlow Fen.", "About 140 volunteers searched the Harlow Fen."),
     ("The Quorra terminal costs 42 million euros.", "The Quorra terminal will cost 42 million euros."),
+    # A purpose or a decision taken is not a plan the claim overstates.
+    ("Velmora paid Tollbury 4.5 million pounds to settle the case.", "Velmora settled the case, paying Tollbury £4.5m."),
+    ("Insurers estimate the Keswater damage at 38 million dollars.", "Insurers put the Keswater damage at $38m."),
+    # A plan carried out: the claim's plan is no contradiction of the source's event.
+    ("Quorra Mills plans to buy Tessel Bakeries.", "Quorra Mills bought Tessel Bakeries."),
 ])
 def test_the_same_fact_in_other_words_differs_in_nothing(claim: str, source: str) -> None:
     assert differences(claim, source) == []
+
+
+def test_the_same_verb_with_other_doers_is_another_event() -> None:
+    # "open" of a cancer centre is not the hospital's opening, so its date is no difference.
+    assert differences("The Harlow hospital opened on 7 April 2026.",
+                       "A cancer centre on the Harlow site is due to open in early 2027.") == []
+
+
+def test_another_sale_by_the_buyer_is_not_the_roles_turned_round() -> None:
+    assert differences("Tollbury Athletic sold Ilse Marrowby to Velmora for €42m.",
+                       "Velmora sold 6,300 replica shirts.") == []
 
 
 def test_a_source_about_something_else_is_not_about_the_claim() -> None:

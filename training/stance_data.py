@@ -279,11 +279,20 @@ def contrasts(pairs: list[Pair], rng: random.Random, count: int) -> list[Pair]:
 
 
 def build(
-    root: Path, benchmarks: Path, seed: int = 0, contrast: int = 0
+    root: Path, benchmarks: Path, seed: int = 0, contrast: int = 0, wide: bool = False
 ) -> tuple[list[Pair], list[Pair], dict[str, object]]:
-    """(train, validation, stats): deduplicated, decontaminated, capped, with window pairs added."""
+    """(train, validation, stats): deduplicated, decontaminated, capped, with window pairs added.
+
+    ``wide``: the contrast pairs of ``contrast_pairs`` (eight phenomena, read with the details reader's parse)
+    instead of the number and negation edits, and SNLI's "contradiction" trained only as "not supported": there it
+    often means another scene, not a claim the evidence refutes.
+    """
     rng = random.Random(seed)
     raw = read_all(root)
+    if wide:
+        for p in raw:
+            if p.source == "snli" and p.label == REFUTED:
+                p.binary = True
     banned = benchmark_texts(benchmarks)
     seen: dict[tuple[str, str], int] = {}
     conflicts: set[tuple[str, str]] = set()
@@ -313,7 +322,12 @@ def build(
     # Windows are built within each side, from that side's sentences only, so no sentence crosses the split.
     train += windows(train, rng, WINDOW_SOURCES)
     validation += windows(validation, rng, {s: max(60, n // 12) for s, n in WINDOW_SOURCES.items()})
-    if contrast:
+    if contrast and wide:
+        from contrast_pairs import make
+
+        train += make(train, rng, contrast, Pair)
+        validation += make(validation, rng, max(400, contrast // 12), Pair)
+    elif contrast:
         train += contrasts(train, rng, contrast)
         validation += contrasts(validation, rng, max(60, contrast // 12))
     rng.shuffle(train)

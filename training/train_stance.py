@@ -164,6 +164,9 @@ def main() -> None:
                         help="refuted pairs made by editing supported claims (a number changed, a negation added)")
     parser.add_argument("--contrast-share", type=float, default=0.0,
                         help="with --resume: the plan is every contrast pair plus others, this share being contrasts")
+    parser.add_argument("--wide", action="store_true",
+                        help="the contrast pairs of contrast_pairs.py (eight phenomena) and SNLI contradictions as "
+                             "'not supported'")
     parser.add_argument("--skip", type=int, default=0,
                         help="batches of the seeded plan already trained (a second stage sees the rest first)")
     args = parser.parse_args()
@@ -172,7 +175,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
-    train, validation, stats = build(args.data, args.benchmarks, seed=args.seed, contrast=args.contrast)
+    train, validation, stats = build(args.data, args.benchmarks, seed=args.seed, contrast=args.contrast, wide=args.wide)
     tok = tokenizer()
     # The curve is scored on a fixed random part of validation (scoring all of it costs minutes on 2 cores).
     curve_val = random.Random(args.seed).sample(validation, min(args.eval_pairs, len(validation)))

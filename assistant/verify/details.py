@@ -178,7 +178,7 @@ _MODAL_VERBS: dict[str, Mode] = {
     "promise": "plan", "pledge": "plan", "vow": "plan", "threaten": "plan", "consider": "plan", "mull": "plan",
     "aim": "goal", "hope": "goal", "want": "goal", "seek": "request", "try": "goal", "attempt": "goal",
     "target": "goal", "strive": "goal", "expect": "expectation", "forecast": "expectation", "predict": "expectation",
-    "project": "expectation", "anticipate": "expectation", "estimate": "expectation", "likely": "expectation",
+    "project": "expectation", "anticipate": "expectation", "likely": "expectation",
     "ask": "request", "urge": "request", "call": "request", "demand": "request", "request": "request",
     "recommend": "request", "need": "request", "could": "possibility", "may": "possibility", "might": "possibility",
     "can": "possibility", "will": "future", "would": "possibility", "shall": "future", "should": "request",
@@ -186,11 +186,13 @@ _MODAL_VERBS: dict[str, Mode] = {
 }
 #: Verbs whose infinitive did happen: "managed to transfer 150".
 _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
+#: Verbs whose infinitive is a decision taken: "voted to waive", "decided to close".
+_DECISIONS = frozenset({"vote", "decide", "resolve", "choose", "opt", "elect"})
 #: Verbs whose object has not happened or been handed over yet: "pledged $5m", "sought the transfer of 7,000".
 _COMMITMENTS: dict[str, Mode] = {
     "plan": "plan", "propose": "plan", "pledge": "plan", "promise": "plan", "offer": "plan", "earmark": "plan",
     "allocate": "plan", "budget": "plan", "announce": "plan", "seek": "request", "request": "request",
-    "demand": "request", "expect": "expectation", "forecast": "expectation", "estimate": "expectation",
+    "demand": "request", "expect": "expectation", "forecast": "expectation",
     "project": "expectation", "target": "goal", "ask": "request", "urge": "request", "want": "goal",
 }
 _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "raise", "expand", "boost", "improve",
@@ -204,7 +206,7 @@ _DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cu
 _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"), ("allow", "ban"),
                    ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
                    ("buy", "sell"), ("join", "leave"), ("open", "shut"), ("pass", "reject"), ("admit", "deny"),
-                   ("lift", "impose"), ("hire", "dismiss"), ("hire", "sack"), ("hire", "lay"), ("resign", "stay")]
+                   ("lift", "impose"), ("convict", "clear"), ("hire", "dismiss"), ("hire", "sack"), ("hire", "lay"), ("resign", "stay")]
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
@@ -564,6 +566,11 @@ def _mode(verb: Any) -> Mode:
     if lemma in _COMMITMENTS:
         return _COMMITMENTS[lemma]
     if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
+            verb.dep_ == "advcl" or verb.head.lemma_.lower() in _DECISIONS):
+        # "paid £4.5m to settle the case", "voted to waive the tax": a purpose or a decision taken, which says
+        # neither that the act is still to come nor that it is done.
+        return "state"
+    if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
             verb.head.lemma_.lower() not in _IMPLICATIVE):
         return "plan"  # "money to hire 400 nurses", "agreed to buy": an infinitive says what is meant to happen
     if verb.tag_ in ("VB",) and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT":
@@ -604,7 +611,9 @@ def _predicates(doc: Any) -> list[Predicate]:
         reach = [tok.i] + [c.i for c in tok.children if c.dep_ in ("aux", "auxpass", "neg")]
         if tok.dep_ in ("xcomp", "conj"):
             # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
-            agent = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubj"), "")
+            # "A cancer centre is due to open": through the adjective to the subject of "is".
+            heads = [tok.head, tok.head.head] if tok.head.dep_ in ("acomp", "xcomp") else [tok.head]
+            agent = next((_key_of(c) for h in heads for c in h.children if c.dep_ == "nsubj"), "")
         negated = False
         direction: Literal["up", "down", ""] = ""
         for child in tok.children:

@@ -85,6 +85,8 @@ class Verdict(BaseModel):
     model: str
     usage: Usage
     seconds: float
+    #: A compound claim's parts, each verified on its own (``parts.split``); empty for a simple claim.
+    parts: list[Verdict] = []
 
     @property
     def tentative(self) -> bool:
