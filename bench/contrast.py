@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--split", choices=["validation", "test"], default="validation")
     parser.add_argument("--suite", type=Path, default=ROOT / "evals" / "contrast")
     parser.add_argument("--show", action="store_true", help="print every case that came out wrong")
+    parser.add_argument("--dump", type=Path, help="write each case's verdict here (JSON Lines), to study thresholds")
     args = parser.parse_args()
 
     from assistant.eval.cases import case_root
@@ -74,6 +75,10 @@ def main() -> None:
             right = sum(r.gold == label for r in shown)
             print(f"{label} verdicts: {len(shown)}, right {right} ({100 * right / len(shown):.1f}%), mean confidence "
                   f"{sum(r.confidence for r in shown) / len(shown):.2f}")
+    if args.dump:
+        args.dump.write_text("".join(json.dumps({"id": r.id, "gold": r.gold, "predicted": r.predicted,
+                                                 "confidence": r.confidence, "phenomenon": kinds[r.id][0],
+                                                 "direction": kinds[r.id][1]}) + "\n" for r in results))
     if args.show:
         for r in results:
             if (r.predicted == "supported") != (r.gold == "supported"):

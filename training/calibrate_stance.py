@@ -249,6 +249,7 @@ def main() -> None:
     parser.add_argument("--pair-items", type=int, default=1500, help="train-data validation pairs used as items")
     parser.add_argument("--export-pairs", type=int, default=2500, help="validation pairs that compare the exports")
     parser.add_argument("--contrast", type=int, default=6000, help="as in training, for the validation edits")
+    parser.add_argument("--wide", action="store_true", help="as in training: the contrast pairs of contrast_pairs.py")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--refit-confidence", action="store_true",
                         help="refit only the confidence maps of the installed model")
@@ -261,7 +262,7 @@ def main() -> None:
         return
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     neutral = {"temperature": 1.0, "support_threshold": 0.5, "refute_threshold": 0.5, "confidence_curve": []}
-    _, validation, stats = build(args.data, args.benchmarks, contrast=args.contrast)
+    _, validation, stats = build(args.data, args.benchmarks, contrast=args.contrast, wide=args.wide)
 
     # Which export ships: the smallest within one point of fp32 on validation pairs (binary and 3-way).
     fp32 = args.model / "stance-fp32.onnx"
@@ -366,7 +367,7 @@ def refit(args: argparse.Namespace) -> None:
     Its export and temperature are kept, and the rest of ``model.json`` with them.
     """
     started = time.time()
-    _, validation, _ = build(args.data, args.benchmarks, contrast=args.contrast)
+    _, validation, _ = build(args.data, args.benchmarks, contrast=args.contrast, wide=args.wide)
     model = CachedStanceModel(args.threads, MODEL_DIR)
     model.calibration = dataclasses.replace(model.calibration, confidence_curve=(), shape_curves=())  # raw
     sets = validation_sets(args, validation)

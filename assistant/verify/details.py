@@ -565,6 +565,8 @@ def _mode(verb: Any) -> Mode:
     lemma = verb.lemma_.lower()
     if lemma in _COMMITMENTS:
         return _COMMITMENTS[lemma]
+    if _yet_to(verb):
+        return "event"  # "have yet to make an offer": an event that has not happened, told as a negation
     if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
             verb.dep_ == "advcl" or verb.head.lemma_.lower() in _DECISIONS):
         # "paid £4.5m to settle the case", "voted to waive the tax": a purpose or a decision taken, which says
@@ -579,6 +581,13 @@ def _mode(verb: Any) -> Mode:
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return "state"
     return "event"
+
+
+def _yet_to(verb: Any) -> bool:
+    """ "Varnhold have yet to make an offer", "the bridge is yet to reopen": not done."""
+    head = verb.head
+    return bool(verb.dep_ == "xcomp" and head.lemma_.lower() in ("have", "be")
+                and any(c.lower_ == "yet" for c in head.children))
 
 
 def _key_of(token: Any) -> str:
@@ -614,7 +623,7 @@ def _predicates(doc: Any) -> list[Predicate]:
             # "A cancer centre is due to open": through the adjective to the subject of "is".
             heads = [tok.head, tok.head.head] if tok.head.dep_ in ("acomp", "xcomp") else [tok.head]
             agent = next((_key_of(c) for h in heads for c in h.children if c.dep_ == "nsubj"), "")
-        negated = False
+        negated = _yet_to(tok)
         direction: Literal["up", "down", ""] = ""
         for child in tok.children:
             dep = child.dep_

@@ -160,15 +160,18 @@ def _overstates(claim: str, source: str) -> bool:
 
 
 def _date_agrees(a: When, b: When) -> bool | None:
-    """True when no part both give differs and they share one, False when one differs, None when none is shared."""
-    shared = False
+    """False when a part both give differs; True when the source (``b``) gives every part the claim (``a``) gives,
+    alike, save a year where it gives the day or month; None otherwise ("7 June" is not borne out by "June 2031",
+    nor contradicted)."""
+    covered = True
     for part in ("year", "month", "day", "season"):
         x, y = getattr(a, part), getattr(b, part)
-        if x is not None and y is not None:
-            if x != y:
-                return False
-            shared = True
-    return True if shared else None
+        if x is not None and y is not None and x != y:
+            return False
+        # The year is often left to the dateline ("on Thursday 14 May"); a day or month is not.
+        if x is not None and y is None and not (part == "year" and (b.month or b.day)):
+            covered = False
+    return True if covered and any(getattr(a, p) is not None for p in ("year", "month", "day", "season")) else None
 
 
 def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
@@ -271,9 +274,12 @@ def _phrase(p: Predicate) -> str:
 def _compare_predicates(claim: Details, source: Details, out: Comparison) -> None:
     opposites = antonyms()
     for c in claim.predicates:
-        if c.lemma in LIGHT_VERBS and not c.direction:
+        # A light verb says what happened through its object ("made his debut", "took control"); without one,
+        # or as "be" and "say", it says too little to compare.
+        if c.lemma in LIGHT_VERBS and not c.direction and (not c.patient or c.lemma in ("be", "say")):
             continue
-        same = [s for s in source.predicates if s.lemma == c.lemma]
+        same = [s for s in source.predicates if s.lemma == c.lemma
+                and (c.lemma not in LIGHT_VERBS or _role_match(c.patient, s.patient))]
         # The same verb of other doers ("the hospital opened", "a cancer centre is due to open") is another event.
         if any(_aligned(c, s) for s in same):
             out.shared_event = True
