@@ -60,6 +60,18 @@ def test_verbs_carry_negation_mode_direction_and_roles_with_passives_turned_roun
     assert rising.direction == "up"
 
 
+@pytest.mark.parametrize(("text", "lemma"), [
+    ("Tollbury Athletic have sold no first-team players this summer.", "sell"),
+    ("Nobody died in the Keswater flood.", "die"),
+    ("Tollbury Athletic failed to qualify for the Harlow Cup.", "qualify"),
+    ("The Ostervik council rejected a proposal to waive the parking fee.", "waive"),
+    ("Tollbury Athletic have yet to make an offer for a defender.", "make"),
+])
+def test_an_act_said_not_to_have_happened_reads_as_negated_and_done(text: str, lemma: str) -> None:
+    [verb] = [p for p in get_reader().read(text).predicates if p.lemma == lemma]
+    assert verb.negated and verb.mode == "event"
+
+
 def test_the_canonical_text_writes_every_figure_one_way() -> None:
     reader = get_reader()
     assert reader.read("The Quorra terminal will cost €2.5bn.").canonical == \

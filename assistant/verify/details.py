@@ -186,6 +186,8 @@ _MODAL_VERBS: dict[str, Mode] = {
 }
 #: Verbs whose infinitive did happen: "managed to transfer 150".
 _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
+#: Verbs that say their infinitive did not happen: "failed to qualify", "refused to sign".
+_NEGATIVE_IMPLICATIVE = frozenset({"fail", "refuse", "decline", "reject", "neglect", "avoid", "veto", "block"})
 #: Verbs whose infinitive is a decision taken: "voted to waive", "decided to close".
 _DECISIONS = frozenset({"vote", "decide", "resolve", "choose", "opt", "elect"})
 #: Verbs whose object has not happened or been handed over yet: "pledged $5m", "sought the transfer of 7,000".
@@ -206,7 +208,8 @@ _DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cu
 _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"), ("allow", "ban"),
                    ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
                    ("buy", "sell"), ("join", "leave"), ("open", "shut"), ("pass", "reject"), ("admit", "deny"),
-                   ("lift", "impose"), ("convict", "clear"), ("hire", "dismiss"), ("hire", "sack"), ("hire", "lay"), ("resign", "stay")]
+                   ("lift", "impose"), ("convict", "clear"), ("hire", "dismiss"), ("hire", "sack"),
+                   ("hire", "lay"), ("resign", "stay")]
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
@@ -565,7 +568,7 @@ def _mode(verb: Any) -> Mode:
     lemma = verb.lemma_.lower()
     if lemma in _COMMITMENTS:
         return _COMMITMENTS[lemma]
-    if _yet_to(verb):
+    if _yet_to(verb) or _denied(verb):
         return "event"  # "have yet to make an offer": an event that has not happened, told as a negation
     if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
             verb.dep_ == "advcl" or verb.head.lemma_.lower() in _DECISIONS):
@@ -581,6 +584,16 @@ def _mode(verb: Any) -> Mode:
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return "state"
     return "event"
+
+
+def _denied(verb: Any) -> bool:
+    """ "failed to qualify", "refused to sign", "rejected a proposal to waive the tax": the act did not happen."""
+    head = verb.head
+    if verb.dep_ == "xcomp":
+        return bool(head.lemma_.lower() in _NEGATIVE_IMPLICATIVE)
+    if verb.dep_ == "acl" and head.dep_ == "dobj":
+        return bool(head.head.lemma_.lower() in _NEGATIVE_IMPLICATIVE)
+    return False
 
 
 def _yet_to(verb: Any) -> bool:
@@ -623,7 +636,7 @@ def _predicates(doc: Any) -> list[Predicate]:
             # "A cancer centre is due to open": through the adjective to the subject of "is".
             heads = [tok.head, tok.head.head] if tok.head.dep_ in ("acomp", "xcomp") else [tok.head]
             agent = next((_key_of(c) for h in heads for c in h.children if c.dep_ == "nsubj"), "")
-        negated = _yet_to(tok)
+        negated = _yet_to(tok) != _denied(tok)
         direction: Literal["up", "down", ""] = ""
         for child in tok.children:
             dep = child.dep_
@@ -645,6 +658,9 @@ def _predicates(doc: Any) -> list[Predicate]:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
+            if dep in ("dobj", "nsubj", "nsubjpass") and (child.lower_ in ("nobody", "noone") or any(
+                    d.dep_ == "det" and d.lower_ == "no" for d in child.children)):
+                negated = True  # "sold no players", "no one was hurt", "nobody died"
             elif dep in ("prep", "dative") and child.lower_ in ("to", "from"):
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and objects[0].pos_ in ("PROPN", "NOUN"):

@@ -46,6 +46,8 @@ class Comparison:
     shared_names: int = 0
     shared_values: int = 0
     shared_event: bool = False
+    #: Whether the claim tells of an event (a verb other than a light one) for a window to share or not.
+    claim_event: bool = False
     #: Content words in common (lemmas), for a sentence that names its subject by a pronoun ("He wrote ...").
     shared_words: frozenset[str] = frozenset()
 
@@ -335,7 +337,7 @@ def compare(claim: Details, source: Details, context: str = "") -> Comparison:
     ``context`` is the rest of the source's article (its title and text): a name it holds is the subject a
     sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated.
     """
-    out = Comparison()
+    out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS for p in claim.predicates))
     _compare_predicates(claim, source, out)
     shared_nouns = claim.lemmas & source.lemmas - LIGHT_VERBS
     out.shared_words = frozenset(shared_nouns)

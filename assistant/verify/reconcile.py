@@ -42,6 +42,9 @@ REFUTE_FLOOR = 0.9
 #: A refutation the details do not bear out (no slot differs) stands only at this raw probability or above: the
 #: classifier says "refutes" to sentences that are merely about something else.
 REFUTE_ALONE = 0.9
+#: A support from a window that agrees with the claim in no detail and does not tell of its event ("the school has
+#: reopened" against "the council voted to waive the tax") stands only at this raw probability or above.
+SUPPORT_ALONE = 0.8
 #: The raw probability with which a window supports a claim whose every detail it states alike, of the same event
 #: and with a figure or a date among them, at least: the classifier reads other wording as a difference.
 SUPPORT_FLOOR = 0.9
@@ -73,6 +76,8 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             if c.complete or out[i, REFUTED] < REFUTE_ALONE:
                 out[i, REFUTED] = 0.0
+            if c.claim_event and not c.shared_event and not c.agreements and out[i, SUPPORTED] < SUPPORT_ALONE:
+                out[i, SUPPORTED] = 0.0
             if c.complete and c.shared_event and any(a.kind in ("number", "date") for a in c.agreements):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
