@@ -186,6 +186,9 @@ _MODAL_VERBS: dict[str, Mode] = {
 }
 #: Verbs whose infinitive did happen: "managed to transfer 150".
 _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
+#: Verbs that report or perceive: "found no damage" says what was found, not that nothing was found.
+_REPORTING = frozenset({"find", "say", "report", "show", "reveal", "state", "announce", "confirm", "claim", "tell",
+                        "see", "know", "think", "believe", "note", "conclude", "discover", "detect"})
 #: Verbs that say their infinitive did not happen: "failed to qualify", "refused to sign".
 _NEGATIVE_IMPLICATIVE = frozenset({"fail", "refuse", "decline", "reject", "neglect", "avoid", "veto", "block"})
 #: Verbs whose infinitive is a decision taken: "voted to waive", "decided to close".
@@ -596,6 +599,10 @@ def _denied(verb: Any) -> bool:
     return False
 
 
+def lemma_of(token: Any) -> str:
+    return str(token.lemma_).lower()
+
+
 def _yet_to(verb: Any) -> bool:
     """ "Varnhold have yet to make an offer", "the bridge is yet to reopen": not done."""
     head = verb.head
@@ -643,7 +650,9 @@ def _predicates(doc: Any) -> list[Predicate]:
             if dep == "neg" or child.lower_ in ("never",):
                 negated = True
             elif dep == "nsubj":
-                agent = _key_of(child)
+                # "Marrowby, who has led the council": the relative pronoun stands for the name it follows.
+                doer = tok.head if child.lower_ in ("who", "which", "that") and tok.dep_ == "relcl" else child
+                agent = _key_of(doer)
                 reach += _extent(child)
             elif dep in ("dobj", "nsubjpass", "attr"):
                 patient = _key_of(child)
@@ -658,7 +667,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
-            if dep in ("dobj", "nsubj", "nsubjpass") and (child.lower_ in ("nobody", "noone") or any(
+            if dep in ("dobj", "nsubj", "nsubjpass") and lemma_of(tok) not in _REPORTING and (
+                    child.lower_ in ("nobody", "noone") or any(
                     d.dep_ == "det" and d.lower_ == "no" for d in child.children)):
                 negated = True  # "sold no players", "no one was hurt", "nobody died"
             elif dep in ("prep", "dative") and child.lower_ in ("to", "from"):

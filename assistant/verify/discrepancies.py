@@ -115,8 +115,11 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         return claim.counted == source.counted
     if not claim.unit:
         return bool(claim.verb) and claim.verb == source.verb
+    # The same subject's figure on another verb is another figure ("bought him for €12.5m", "sold him for €42m"),
+    # unless one verb only links it ("the budget is €2.5bn").
+    linked = not claim.verb or not source.verb or claim.verb == source.verb or {claim.verb, source.verb} & LIGHT_VERBS
     return (bool(claim.verb) and claim.verb == source.verb and claim.verb not in LIGHT_VERBS) or (
-        bool(claim.subject) and claim.subject == source.subject)
+        bool(claim.subject) and claim.subject == source.subject and bool(linked))
 
 
 def _compare_quantities(claim: Details, source: Details, out: Comparison) -> None:
@@ -296,7 +299,8 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             continue
         # Negation and mode are compared only where a participant is shared: "spending fell" is not the claim's
         # "will spend".
-        aligned = [s for s in same if _role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)]
+        aligned = [s for s in same if (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient))
+                   and _patients_alike(c, s)]
         # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
         # support the claim; it is not shown as a difference, since both may be true.
         if any((not c.agent or not s.agent or _role_match(c.agent, s.agent)) and c.patient and s.patient

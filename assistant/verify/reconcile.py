@@ -44,7 +44,7 @@ REFUTE_FLOOR = 0.9
 REFUTE_ALONE = 0.9
 #: A support from a window that agrees with the claim in no detail and does not tell of its event ("the school has
 #: reopened" against "the council voted to waive the tax") stands only at this raw probability or above.
-SUPPORT_ALONE = 0.8
+SUPPORT_ALONE = 0.6
 #: The raw probability with which a window supports a claim whose every detail it states alike, of the same event
 #: and with a figure or a date among them, at least: the classifier reads other wording as a difference.
 SUPPORT_FLOOR = 0.9
