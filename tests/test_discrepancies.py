@@ -25,6 +25,14 @@ def differences(claim: str, source: str) -> list[str]:
     ("Rents in Ostervik rose by 4 per cent.", "Rents in Ostervik fell by 4 per cent.", "direction"),
     ("The Tollbury council has built the new pool.", "The Tollbury council plans to build a new pool.",
      "modality"),
+    ("Keswater lent eight pumps to the neighbouring town of Harlow.",
+     "The neighbouring town of Harlow also lent Keswater eight pumps.", "role"),
+    ("Tollbury Athletic have signed the striker Ilse Marrowby from Velmora.",
+     "Velmora have signed the striker Ilse Marrowby, 31, from Tollbury Athletic.", "role"),
+    ("Auditor Ilse Marrowby reported Jonas Keswick to the Harlow fraud unit.",
+     "Auditor Petra Lund reported Jonas Keswick to the Harlow fraud unit.", "role"),
+    ("The Harlow hospital came in 11 per cent under its original budget.",
+     "The final cost of the Harlow hospital was 11 per cent higher than the original budget.", "direction"),
 ])
 def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: str) -> None:
     assert kind in differences(claim, source)

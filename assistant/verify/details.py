@@ -206,7 +206,10 @@ _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "ra
        "above", "record"}
 _DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cut", "reduce", "lower", "lose",
          "worsen", "halve", "slash", "ease", "dip", "sink", "slow", "narrow", "weaken", "contract", "tumble", "slide",
-         "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below"}
+         "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below", "under"}
+#: Prepositions that say which side of a mark a figure fell ("came in 11 per cent under budget"); "over" is left
+#: out, being a bound far more often ("over 300 homes").
+_SIDES = frozenset({"under", "below", "above"})
 #: Opposites of news verbs that WordNet does not pair, kept beside its pairs.
 _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"), ("allow", "ban"),
                    ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
@@ -489,7 +492,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
         q = Quantity(value=value * scale, unit=unit, counted=counted, bound=bound, mode=mode,
-                     verb=verb.lemma_.lower() if verb is not None else "", direction=_direction_of(verb),
+                     verb=verb.lemma_.lower() if verb is not None else "",
+                     direction=_direction_of(verb) or _comparative_after(doc, end_i),
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char)
         found.append(q)
@@ -531,10 +535,20 @@ def _governing_verb(token: Any) -> Any:
     return token if token.pos_ in ("VERB", "AUX") else None
 
 
+def _comparative_after(doc: Any, end_i: int) -> Literal["up", "down", ""]:
+    """ "11 per cent higher", "£2m less", "40 per cent under budget": the word after the figure says which way."""
+    if end_i < len(doc) and (doc[end_i].tag_ in ("JJR", "RBR") or doc[end_i].lower_ in _SIDES):
+        word = doc[end_i].lemma_.lower()
+        return "up" if word in _UP or doc[end_i].lower_ in _UP else "down" if (
+            word in _DOWN or doc[end_i].lower_ in _DOWN) else ""
+    return ""
+
+
 def _direction_of(verb: Any) -> Literal["up", "down", ""]:
     if verb is None:
         return ""
-    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod", "prt")]
+    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod", "prt")
+                                     or (c.dep_ == "prep" and c.lower_ in _SIDES)]
     if any(w in _UP for w in words):
         return "up"
     if any(w in _DOWN for w in words):
@@ -676,6 +690,17 @@ def _predicates(doc: Any) -> list[Predicate]:
                 if objects and objects[0].pos_ in ("PROPN", "NOUN"):
                     other = _key_of(objects[0])
                     reach += _extent(objects[0])
+            elif dep == "dative" and child.pos_ in ("PROPN", "NOUN"):
+                other = _key_of(child)  # "Askerby lent Lenholm eight pumps": Lenholm received them
+                reach += _extent(child)
+        if not other:
+            # "signed the striker Pavo Lindgart, 31, from Hollow Bay United": the "from" hangs on the object.
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                for prep in (d for d in obj.subtree if d.dep_ == "prep" and d.lower_ in ("to", "from")):
+                    objects = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+                    if objects:
+                        other = _key_of(objects[0])
+                        break
         lemma = tok.lemma_.lower()
         if lemma in _UP:
             direction = "up"

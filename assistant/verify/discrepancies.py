@@ -263,7 +263,9 @@ def _aligned(c: Predicate, s: Predicate) -> bool:
 def _patients_alike(c: Predicate, s: Predicate) -> bool:
     """Whether the two are done to the same thing, or to something unsaid: "sold him to Varnhold" and "Varnhold
     sold 6,300 shirts" are two sales, not one with the roles turned."""
-    return not (c.patient and s.patient) or _role_match(c.patient, s.patient)
+    # "signed the striker Pavo Lindgart" is read as done to "striker" here and to "Pavo Lindgart" there.
+    return not (c.patient and s.patient) or _role_match(c.patient, s.patient) or (
+        s.patient in c.said.lower() or c.patient in s.said.lower())
 
 
 def _named(details: Details) -> set[str]:
@@ -294,6 +296,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
                                                    and not _role_match(c.agent, s.agent))
                                                   or (c.other and _role_match(c.other, s.agent)
                                                       and not _role_match(c.other, s.other))))]
+        # The same thing done to the same one by someone else named: "Morberg reported Rudgard" against "Fält
+        # reported Rudgard".
+        swapped += [s for s in same if c.patient and _role_match(c.patient, s.patient) and c.agent and s.agent
+                    and not _role_match(c.agent, s.agent) and c.agent in _named(claim) and s.agent in _named(source)]
         if swapped:
             out.differences.append(_note("role", _phrase(c), _phrase(swapped[0]), False))
             continue
