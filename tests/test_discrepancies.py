@@ -46,7 +46,8 @@ def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: s
     ("More than 100 volunteers searched the Harlow Fen.", "About 140 volunteers searched the Harlow Fen."),
     ("The Quorra terminal costs 42 million euros.", "The Quorra terminal will cost 42 million euros."),
     # A purpose or a decision taken is not a plan the claim overstates.
-    ("Velmora paid Tollbury 4.5 million pounds to settle the case.", "Velmora settled the case, paying Tollbury £4.5m."),
+    ("Velmora paid Tollbury 4.5 million pounds to settle the case.",
+     "Velmora settled the case, paying Tollbury £4.5m."),
     ("Insurers estimate the Keswater damage at 38 million dollars.", "Insurers put the Keswater damage at $38m."),
     # A plan carried out: the claim's plan is no contradiction of the source's event.
     ("Quorra Mills plans to buy Tessel Bakeries.", "Quorra Mills bought Tessel Bakeries."),

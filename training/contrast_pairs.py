@@ -227,9 +227,9 @@ def _format_edit(claim: str, rng: random.Random) -> str | None:
 
 def make(pairs: list[Any], rng: random.Random, count: int, pair_type: type) -> list[Any]:
     """About ``count`` edited pairs (``pair_type`` is stance_data.Pair), spread over the phenomena."""
-    from assistant.verify.details import _pipeline, antonyms
+    from assistant.verify.details import antonyms, get_reader
 
-    nlp = _pipeline()
+    nlp = get_reader().nlp
     opposites = antonyms()
     candidates = [p for p in pairs if p.label == SUPPORTED and not p.binary and p.kind == "sentence"
                   and 20 < len(p.claim) < 260 and len(p.evidence) < 700]
@@ -250,7 +250,7 @@ def make(pairs: list[Any], rng: random.Random, count: int, pair_type: type) -> l
         made.append(pair_type(claim, evidence, label, f"contrast-{phenomenon}", group, binary=binary))
         quota[phenomenon] -= 1
 
-    for i, (p, doc) in enumerate(zip(candidates, docs, strict=True)):
+    for p, doc in zip(candidates, docs, strict=True):
         order = [k for k in PHENOMENA if quota[k] > 0]
         rng.shuffle(order)
         for phenomenon in order[:3]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .details import _pipeline
+from .details import get_reader
 
 #: Parts shorter than this (in words) are kept with the clause they hang on: "and left" says nothing alone.
 MIN_WORDS = 4
@@ -27,7 +27,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
 
 def split(claim: str) -> list[str]:
     """The simple claims ``claim`` joins (``[claim]`` when it is one)."""
-    doc = _pipeline()(claim)
+    doc = get_reader().nlp(claim)
     heads = _clause_heads(doc)
     if len(heads) < 2 or len(heads) > MAX_PARTS:
         return [claim]

@@ -17,11 +17,13 @@ window's two probabilities are adjusted:
 - a classifier refutation that no slot difference bears out stands only at
   ``REFUTE_ALONE`` or above, and never for a window that states every detail
   of the claim alike;
+- a window that agrees with the claim in no detail and does not tell of its
+  event supports it only at ``SUPPORT_ALONE`` or above;
 - a window that states every detail of the claim alike, about the same
   event, with a figure or a date among them, supports it with at least
   ``SUPPORT_FLOOR``.
 
-The floors, the rules and which unsaid details block support were chosen on
+The floors, the thresholds, the rules and which unsaid details block support were chosen on
 validation data only (``bench/contrast.py --split validation`` and the
 validation sides of the benchmarks; README, "How the details are read").
 """
