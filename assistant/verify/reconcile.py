@@ -15,8 +15,10 @@ window's two probabilities are adjusted:
 - a window that leaves a figure, date or name of the claim unsaid cannot
   support it (a compound claim is supported only if every part is);
 - a classifier refutation that no slot difference bears out stands only at
-  ``REFUTE_ALONE`` or above, and never for a window that states every detail
-  of the claim alike;
+  ``REFUTE_ALONE`` or above, never for a window that states every detail of
+  the claim alike, and never for one that leaves a name of the claim unsaid
+  or to the rest of its article (a sentence about someone else in the same
+  story);
 - a window that agrees with the claim in no detail and does not tell of its
   event supports it only at ``SUPPORT_ALONE`` or above;
 - a window that states every detail of the claim alike, about the same
@@ -58,6 +60,7 @@ DECIDED = "details:"
 DECIDED_CONFIDENCE = {"supported": 0.76, "refuted": 0.84}
 #: Kinds of claim detail that a window must state before it may support the claim.
 REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
+NAMES: frozenset[str] = frozenset({"name"})
 
 
 def comparisons(claim: Details, windows: Sequence[Details], context: str) -> list[Comparison]:
@@ -76,7 +79,7 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
         else:
             if c.unstated_of(REQUIRED):
                 out[i, SUPPORTED] = 0.0
-            if c.complete or out[i, REFUTED] < REFUTE_ALONE:
+            if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES):
                 out[i, REFUTED] = 0.0
             if c.claim_event and not c.shared_event and not c.agreements and out[i, SUPPORTED] < SUPPORT_ALONE:
                 out[i, SUPPORTED] = 0.0

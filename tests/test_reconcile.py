@@ -1,0 +1,39 @@
+"""What the details reader does to the classifier's window probabilities, on fictional sentences."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.verify import reconcile
+from assistant.verify.details import get_reader
+from assistant.verify.stance import REFUTED, SUPPORTED
+
+STORY = "Harlow port fraud trial ends\n\nA Harlow court convicted Ilse Marrowby. Jonas Keswick was acquitted."
+
+
+def adjusted(claim: str, window: str, supported: float, refuted: float) -> np.ndarray:
+    reader = get_reader()
+    found = reconcile.comparisons(reader.read(claim), [reader.read(window)], STORY)
+    probs = np.array([[supported, refuted, 1.0 - supported - refuted]])
+    return reconcile.adjusted(probs, found)[0]
+
+
+def test_a_slot_difference_refutes_and_never_supports() -> None:
+    out = adjusted("Velmora has shipped 7,000 crates to Tollbury.", "Velmora has shipped 150 crates to Tollbury.",
+                   0.8, 0.1)
+    assert out[SUPPORTED] == 0.0
+    assert out[REFUTED] >= reconcile.REFUTE_FLOOR
+
+
+def test_a_refutation_of_a_sentence_about_someone_else_in_the_story_is_dropped() -> None:
+    # The classifier's "refutes" for a sentence that never names the claim's person is "about something else".
+    out = adjusted("Jonas Keswick was found not guilty in the Harlow port trial.",
+                   "The Harlow port inquiry began in May 2023, when an auditor reported Ilse Marrowby.", 0.01, 0.97)
+    assert out[REFUTED] == 0.0
+
+
+def test_a_support_sharing_no_detail_nor_the_event_needs_a_sure_classifier() -> None:
+    claim = "The Quaymarsh school in Harlow has reopened after the flood."
+    window = "The Harlow council voted on 3 February to waive parking fees for six months."
+    assert adjusted(claim, window, reconcile.SUPPORT_ALONE - 0.05, 0.1)[SUPPORTED] == 0.0
+    assert adjusted(claim, window, reconcile.SUPPORT_ALONE + 0.05, 0.1)[SUPPORTED] > 0.0
