@@ -104,6 +104,8 @@ class When:
     text: str
     start: int
     end: int
+    #: The lemma of the verb it dates ("rose during the January 2026 flood": "rise"), "" when none.
+    verb: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,10 @@ _UP = {"rise", "increase", "grow", "climb", "jump", "soar", "surge", "gain", "ra
 _DOWN = {"fall", "decrease", "shrink", "drop", "decline", "slump", "plunge", "cut", "reduce", "lower", "lose",
          "worsen", "halve", "slash", "ease", "dip", "sink", "slow", "narrow", "weaken", "contract", "tumble", "slide",
          "less", "fewer", "smaller", "later", "slower", "lowest", "least", "smallest", "down", "below", "under"}
+#: Verbs whose particle says which way a figure moved ("went up", "came down"); elsewhere a particle makes another
+#: verb ("turned down" two bids, "stepped down" as director).
+_MOVES = frozenset({"go", "come", "shoot", "move", "edge", "creep", "tick", "push", "drive", "bring", "put", "head",
+                    "inch", "drift", "jump", "climb", "level", "trend", "mark", "scale", "ramp"})
 #: Prepositions that say which side of a mark a figure fell ("came in 11 per cent under budget"); "over" is left
 #: out, being a bound far more often ("over 300 homes").
 _SIDES = frozenset({"under", "below", "above"})
@@ -547,7 +553,8 @@ def _comparative_after(doc: Any, end_i: int) -> Literal["up", "down", ""]:
 def _direction_of(verb: Any) -> Literal["up", "down", ""]:
     if verb is None:
         return ""
-    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod", "prt")
+    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod")
+                                     or (c.dep_ == "prt" and verb.lemma_.lower() in _MOVES)
                                      or (c.dep_ == "prep" and c.lower_ in _SIDES)]
     if any(w in _UP for w in words):
         return "up"
@@ -677,7 +684,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            elif dep in ("acomp", "advmod", "prt") and child.lemma_.lower() in _UP | _DOWN:
+            elif (dep in ("acomp", "advmod") or (dep == "prt" and lemma_of(tok) in _MOVES)) and (
+                    child.lemma_.lower() in _UP | _DOWN):
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
@@ -734,8 +742,9 @@ def _dates(doc: Any) -> list[When]:
             day = _day_of(ent.text)
         if year is None and month is None and season is None:
             continue  # "last year", "on Tuesday": relative, not comparable without the article's date
+        verb = _governing_verb(ent.root)
         found.append(When(year=year, month=month, day=day, season=season, text=ent.text, start=ent.start_char,
-                          end=ent.end_char))
+                          end=ent.end_char, verb=verb.lemma_.lower() if verb is not None else ""))
     return found
 
 

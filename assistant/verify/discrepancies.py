@@ -113,13 +113,14 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
     """Whether two figures measure the same thing: the same unit, and the same counted noun, verb or subject."""
     if claim.unit != source.unit:
         return False
+    # The same subject's figure on another verb is another figure ("bought him for €12.5m", "sold him for €42m"),
+    # and so is the same noun's ("treated patients for 100 years", "a 71-year-old was admitted"), unless one verb
+    # only links it ("the budget is €2.5bn") or either is said of no verb.
+    linked = not claim.verb or not source.verb or claim.verb == source.verb or {claim.verb, source.verb} & LIGHT_VERBS
     if claim.counted and source.counted:
-        return claim.counted == source.counted
+        return claim.counted == source.counted and (bool(linked) or claim.direction == source.direction != "")
     if not claim.unit:
         return bool(claim.verb) and claim.verb == source.verb
-    # The same subject's figure on another verb is another figure ("bought him for €12.5m", "sold him for €42m"),
-    # unless one verb only links it ("the budget is €2.5bn").
-    linked = not claim.verb or not source.verb or claim.verb == source.verb or {claim.verb, source.verb} & LIGHT_VERBS
     return (bool(claim.verb) and claim.verb == source.verb and claim.verb not in LIGHT_VERBS) or (
         bool(claim.subject) and claim.subject == source.subject and bool(linked))
 
@@ -181,6 +182,12 @@ def _date_agrees(a: When, b: When) -> bool | None:
     return True if covered and any(getattr(a, p) is not None for p in ("year", "month", "day", "season")) else None
 
 
+def _dates_one_event(a: When, b: When) -> bool:
+    """Whether two dates may date one event: not when each dates a verb of its own ("rose in January 2026",
+    "records began in 1958")."""
+    return not (a.verb and b.verb) or a.verb == b.verb or bool({a.verb, b.verb} & LIGHT_VERBS)
+
+
 def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
     for d in claim.dates:
         verdicts = [(s, _date_agrees(d, s)) for s in source.dates]
@@ -188,7 +195,7 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
         if agree:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
             out.shared_values += 1
-        elif contrary := [s for s, v in verdicts if v is False]:
+        elif contrary := [s for s, v in verdicts if v is False and _dates_one_event(d, s)]:
             # Dates differ all the time in one article (another event, another year); only one about the same
             # event counts against the claim.
             if out.shared_event:
