@@ -31,6 +31,10 @@ def differences(claim: str, source: str) -> list[str]:
      "Velmora have signed the striker Ilse Marrowby, 31, from Tollbury Athletic.", "role"),
     ("Auditor Ilse Marrowby reported Jonas Keswick to the Harlow fraud unit.",
      "Auditor Petra Lund reported Jonas Keswick to the Harlow fraud unit.", "role"),
+    ("Tollbury Athletic accepted Velmora's €35m bid.", "Tollbury Athletic rejected a €35m bid from Velmora.",
+     "negation"),
+    ("The Keswater flood scheme approved in 2019 has been built.",
+     "A flood scheme for Keswater was approved in 2019 but has not yet been built.", "negation"),
     ("The Harlow hospital came in 11 per cent under its original budget.",
      "The final cost of the Harlow hospital was 11 per cent higher than the original budget.", "direction"),
 ])

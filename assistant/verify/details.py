@@ -664,6 +664,9 @@ def _predicates(doc: Any) -> list[Predicate]:
             # "A cancer centre is due to open": through the adjective to the subject of "is".
             heads = [tok.head, tok.head.head] if tok.head.dep_ in ("acomp", "xcomp") else [tok.head]
             agent = next((_key_of(c) for h in heads for c in h.children if c.dep_ == "nsubj"), "")
+            if tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
+                # "The scheme was approved in 2019 but has not yet been built": the scheme is what is built.
+                patient = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubjpass"), "")
         negated = _yet_to(tok) != _denied(tok)
         direction: Literal["up", "down", ""] = ""
         for child in tok.children:

@@ -130,9 +130,17 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         candidates = [s for s in source.quantities if comparable(q, s)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
+        # A bare count agrees only with a count of the same thing ("fewer than 500 homes" is not borne out by "one
+        # was killed").
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
-                 and (not q.counted or not s.counted or q.counted == s.counted)]
+                 and (not q.counted or not s.counted or q.counted == s.counted)
+                 and (bool(q.unit) or (q.counted and q.counted == s.counted) or (q.verb and q.verb == s.verb))]
         agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
+        opposed = [s for s in agreeing if s.verb in antonyms().get(q.verb, ())]
+        if opposed:
+            # "accepted the €35m bid" against "rejected the €35m bid": the figure agrees, the act is the opposite.
+            out.differences.append(_note("negation", _said(q), _said(opposed[0]), False))
+            continue
         turned = [s for s in agreeing if q.direction and s.direction and q.direction != s.direction]
         if turned:
             # "rose by 12 per cent" against "fell by 12 per cent": the figure agrees, the direction does not.
