@@ -32,8 +32,10 @@ def test_a_refutation_of_a_sentence_about_someone_else_in_the_story_is_dropped()
     assert out[REFUTED] == 0.0
 
 
-def test_a_support_sharing_no_detail_nor_the_event_needs_a_sure_classifier() -> None:
-    claim = "The Quaymarsh school in Harlow has reopened after the flood."
+def test_a_support_sharing_no_detail_nor_the_event_and_naming_the_claims_people_elsewhere_needs_a_sure_classifier(
+) -> None:
+    # Keswick is named elsewhere in the story, not in the window.
+    claim = "Jonas Keswick has signed a contract with the Harlow port."
     window = "The Harlow council voted on 3 February to waive parking fees for six months."
     assert adjusted(claim, window, reconcile.SUPPORT_ALONE - 0.05, 0.1)[SUPPORTED] == 0.0
     assert adjusted(claim, window, reconcile.SUPPORT_ALONE + 0.05, 0.1)[SUPPORTED] > 0.0
