@@ -60,12 +60,6 @@ def test_the_same_fact_in_other_words_differs_in_nothing(claim: str, source: str
     assert differences(claim, source) == []
 
 
-def test_the_same_verb_with_other_doers_is_another_event() -> None:
-    # "open" of a cancer centre is not the hospital's opening, so its date is no difference.
-    assert differences("The Harlow hospital opened on 7 April 2026.",
-                       "A cancer centre on the Harlow site is due to open in early 2027.") == []
-
-
 def test_another_sale_by_the_buyer_is_not_the_roles_turned_round() -> None:
     assert differences("Tollbury Athletic sold Ilse Marrowby to Velmora for €42m.",
                        "Velmora sold 6,300 replica shirts.") == []

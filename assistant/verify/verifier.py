@@ -41,8 +41,8 @@ def verify(claim: str, store: Store, llm: LLM, settings: Settings, exclude: str 
 def combined(claim: str, parts: list[Verdict], started: float) -> Verdict:
     """One verdict of a compound claim from its parts': refuted if any part is, supported only if every part is.
 
-    The verdict keeps the judgements of the parts that decide it (the refuted one; every part when all agree or
-    none is decided) and the parts themselves, so each part's verdict and citations can be shown.
+    The verdict keeps every part's judgements (a reader, and the answer check, see what supports one part and
+    what refutes another) and the parts themselves, so each part's verdict and citations can be shown.
     """
     labels = [p.label for p in parts]
     label: Label
@@ -63,7 +63,7 @@ def combined(claim: str, parts: list[Verdict], started: float) -> Verdict:
     for p in parts[1:]:
         usage = usage.plus(p.usage)
     return Verdict(claim=claim, label=label, confidence=confidence, summary=summary,
-                   judgements=[j for p in deciding for j in p.judgements], model=parts[0].model, usage=usage,
+                   judgements=[j for p in parts for j in p.judgements], model=parts[0].model, usage=usage,
                    seconds=round(time.perf_counter() - started, 3), parts=parts)
 
 
