@@ -25,8 +25,15 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
 
 
+#: A claim with none of these cannot join clauses, so it is not parsed here (the parse would wait for the
+#: pipeline to load, which otherwise happens beside retrieval).
+_JOINS = (",", ";", " and ", " but ", " while ", " whereas ")
+
+
 def split(claim: str) -> list[str]:
     """The simple claims ``claim`` joins (``[claim]`` when it is one)."""
+    if not any(j in claim for j in _JOINS):
+        return [claim]
     doc = get_reader().nlp(claim)
     heads = _clause_heads(doc)
     if len(heads) < 2 or len(heads) > MAX_PARTS:
