@@ -36,6 +36,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The number edit of the first contrast pairs, shared: a stated count of at least 10 or a year, never a bound.
+from stance_data import _CLAIM_NUMBER as _NUMBER
+from stance_data import _editable, _other_number, _states
 
 SUPPORTED, REFUTED, NEI = 0, 1, 2
 PHENOMENA = ("number", "negation", "antonym", "entity", "roles", "plan", "format", "topical")
@@ -44,31 +49,9 @@ _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 _PLANS = [("plans to", "VBZ"), ("planned to", "VBD"), ("is expected to", "VBZ"), ("aims to", "VBZ"),
           ("intends to", "VBZ"), ("may", "MD"), ("is set to", "VBZ"), ("was asked to", "VBD"), ("hopes to", "VBZ")]
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w]|[.,]\d)")
-_BOUND = re.compile(r"(more|less|fewer|greater|higher|lower) than|over|under|at least|at most|nearly|about|around"
-                    r"|up to|almost|approximately|roughly|some|exceed\w*|top\w*|below|above", re.I)
 _MONTH = ("January|February|March|April|May|June|July|August|September|October|November|December")
 _US_DATE = re.compile(rf"\b({_MONTH}) (\d{{1,2}}), (\d{{4}})\b")
 _UK_DATE = re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})\b")
-
-
-def _states(evidence: str, number: str) -> bool:
-    return re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)", evidence) is not None
-
-
-def _other_number(text: str, rng: random.Random) -> str:
-    """A different value of the same shape: a year moves by 1-6, a count or amount by 15-60 % (never equal)."""
-    value = float(text.replace(",", ""))
-    if "." not in text and 1800 <= value <= 2100:
-        return str(int(value) + rng.choice([-6, -4, -3, -2, -1, 1, 2, 3, 5]))
-    factor = rng.choice([0.4, 0.55, 0.7, 0.85, 1.15, 1.3, 1.5, 1.6])
-    new = value * factor
-    if "." in text:
-        shown = f"{new:.{len(text.split('.')[1])}f}"
-    else:
-        new = max(1, round(new)) if round(new) != value else int(value) + 1
-        shown = f"{int(new):,}" if "," in text else str(int(new))
-    return shown if shown != text else str(int(value) + 2)
 
 
 def _inflect(lemma: str, tag: str) -> str | None:
@@ -79,12 +62,7 @@ def _inflect(lemma: str, tag: str) -> str | None:
 
 
 def _number_edit(claim: str, evidence: str, rng: random.Random) -> str | None:
-    shared = []
-    for m in _NUMBER.finditer(claim):
-        value = float(m.group(1).replace(",", ""))
-        before = claim[max(0, m.start(1) - 16) : m.start(1)]
-        if value >= 10 and _BOUND.search(before) is None and _states(evidence, m.group(1)):
-            shared.append(m)
+    shared = [m for m in _NUMBER.finditer(claim) if _states(evidence, m.group(1)) and _editable(claim, m)]
     if not shared:
         return None
     m = rng.choice(shared)
