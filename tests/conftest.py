@@ -122,14 +122,15 @@ def llm_judge(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run ``factdesk ARGS`` in-process through the real entry point; (exit code, stdout, stderr)."""
-    from assistant.cli import main
+    """Run ``factdesk ARGS`` in-process through the real entry point (less its quick exit); (exit code, stdout,
+    stderr)."""
+    from assistant.cli import run
 
     argv = sys.argv
     sys.argv = ["factdesk", *args]
     code = 0
     try:
-        main()
+        run()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:

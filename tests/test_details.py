@@ -92,3 +92,12 @@ def test_a_changed_pipeline_file_is_refused_before_spacy_loads_it(tmp_path: Path
     monkeypatch.setattr(details_module, "package_file", lambda *_: fake / "meta.json")
     with pytest.raises(ConfigError, match="ner/model has sha256"):
         details_module._verified_pipeline_dir()
+
+
+def test_spacy_is_imported_without_hiding_torch_from_the_process() -> None:
+    """thinc imports torch when it can (1.4 s of a verify); the reader keeps it from doing so, and afterwards
+    ``import torch`` behaves as it would have: no ``None`` is left in its place."""
+    import sys
+
+    details_module._import_spacy()
+    assert sys.modules.get("torch", "absent") is not None

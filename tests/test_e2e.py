@@ -2,6 +2,8 @@
 and with the LLM judge, replaying the embedded model's recorded answers."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from assistant.corpus.store import Store
 from assistant.llm import LLM
 from assistant.settings import Settings
 from assistant.verify.verifier import verify
-from tests.conftest import CORPUS, RECORDING, run_cli
+from tests.conftest import CORPUS, RECORDING, ROOT, run_cli
 
 HEADLINE = "The United States has transferred 7,000 ISIS detainees to Iraq."
 
@@ -50,6 +52,19 @@ def test_the_headline_is_refuted_and_the_seed_fact_supported(store: Store, capsy
     against an event) and neither supports nor refutes "has transferred 150"."""
     labels = [json.loads(run_cli(["verify", claim, "--json"], capsys)[1])["label"] for claim in (HEADLINE, SEED_FACT)]
     assert labels == ["refuted", "supported"]
+
+
+def test_a_verify_process_prints_its_whole_verdict_and_exit_code_before_its_quick_exit(store: Store) -> None:
+    """The `factdesk` process leaves without freeing its models object by object after a verify: what it printed
+    must all be there, and an error still exits non-zero with its one line."""
+    command = [sys.executable, "-m", "assistant", "verify"]
+    done = subprocess.run([*command, HEADLINE, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["label"] == "refuted"
+    shown = subprocess.run([*command, HEADLINE], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert shown.returncode == 0 and "REFUTED" in shown.stdout and "LLM call(s)" in shown.stdout
+    bad = subprocess.run([*command, "x"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
 
 
 def test_the_seed_articles_headline_fact_is_supported_by_the_outlets_that_state_it(

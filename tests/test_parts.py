@@ -37,6 +37,16 @@ def test_a_claim_of_one_clause_is_left_whole(claim: str) -> None:
     assert split(claim) == [claim]
 
 
+@pytest.mark.parametrize("claim", ["The Velmora firm has shipped 7,000 crates to Tollbury.", "Quorra bought Tessel."])
+def test_a_claim_that_cannot_join_clauses_is_not_parsed(claim: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing would wait for the pipeline, which otherwise loads beside retrieval; "7,000" joins nothing."""
+    def no_reader() -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr("assistant.verify.parts.get_reader", no_reader)
+    assert split(claim) == [claim]
+
+
 HARLOW = """Harlow council approves new ferry terminal
 
 Harlow town council approved a new ferry terminal on the Keswater estuary on Tuesday.

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -266,12 +267,26 @@ def _pipeline() -> Any:
     with _LOCK:
         if not _LOADED:
             folder = _verified_pipeline_dir()
-            try:
-                import spacy
-            except ImportError:
-                raise ConfigError("the details reader needs spaCy: pip install spacy==3.8.18") from None
+            spacy = _import_spacy()
             _LOADED.append(spacy.load(folder))
         return _LOADED[0]
+
+
+def _import_spacy() -> Any:
+    """spaCy, imported without torch: its thinc imports torch whenever it is installed (the train extra), which
+    costs 1.4 s of every verify and is not used by the English pipeline, which runs on thinc's numpy ops. A process
+    that has already imported torch keeps it."""
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    except ImportError:
+        raise ConfigError("the details reader needs spaCy: pip install spacy==3.8.18") from None
+    finally:
+        if hidden:
+            del sys.modules["torch"]
+    return spacy
 
 
 def preload() -> None:

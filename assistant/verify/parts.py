@@ -27,7 +27,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
 
 #: A claim with none of these cannot join clauses, so it is not parsed here (the parse would wait for the
 #: pipeline to load, which otherwise happens beside retrieval).
-_JOINS = (",", ";", " and ", " but ", " while ", " whereas ")
+_JOINS = (", ", ";", " and ", " but ", " while ", " whereas ")
 
 
 def split(claim: str) -> list[str]:

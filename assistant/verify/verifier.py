@@ -79,7 +79,7 @@ def verify_evidence(
     # Counted per thread, so claims verified side by side each get their own usage.
     with llm.measure() as usage:
         if settings.judge == "classifier":
-            stance_model = get_stance_model(settings.embed_threads)
+            stance_model = get_stance_model(settings.classifier_threads)
             judgements = classify(stance_model, text, evidence, details=settings.details)
             calibration = stance_model.calibration
         else:
