@@ -60,6 +60,27 @@ def test_the_same_fact_in_other_words_differs_in_nothing(claim: str, source: str
     assert differences(claim, source) == []
 
 
+@pytest.mark.parametrize(("claim", "source"), [
+    # Another thing's date on the same verb: a cancer centre's opening does not date the hospital's.
+    ("The Dunfield hospital opened to patients on 7 April 2026.",
+     "A cancer centre beside the Dunfield hospital is due to open to patients in early 2027."),
+    ("The Harlow regulator opened its review of the Tessel deal on 2 June 2026.",
+     "Tessel opened a second production line in Harlow in 2021."),
+    # A duration is of its own verb; an age is not a duration.
+    ("The Velmora infirmary treated patients for more than 100 years.",
+     "The Keswater hospital opened three years after construction began."),
+    ("The Velmora infirmary treated patients for more than 100 years.",
+     "The first patient, a 71-year-old woman from Harlow, was admitted at 7.12am."),
+])
+def test_another_events_figure_or_date_is_no_difference(claim: str, source: str) -> None:
+    assert differences(claim, source) == []
+
+
+def test_a_date_differs_for_the_same_doer_named_with_a_title() -> None:
+    assert differences("Keswater's mayor declared a state of emergency on 1 March.",
+                       "Keswater mayor Ilse Marrowby declared a state of emergency on Sunday 1 February.") == ["date"]
+
+
 def test_another_sale_by_the_buyer_is_not_the_roles_turned_round() -> None:
     assert differences("Tollbury Athletic sold Ilse Marrowby to Velmora for €42m.",
                        "Velmora sold 6,300 replica shirts.") == []

@@ -538,6 +538,8 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
     while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i != head.i:
         head = head.head
         if head.pos_ in ("NOUN", "PROPN"):
+            if head.i + 2 < len(doc) and doc[head.i + 1].text == "-" and doc[head.i + 2].lower_ == "old":
+                return f"{head.lemma_.lower()}-old", head  # "a 71-year-old woman" counts her age, not years
             return str(head.lemma_.lower()), head
     for tok in doc[end_i : end_i + 4]:
         if tok.pos_ == "NOUN":
@@ -658,10 +660,11 @@ def _key_of(token: Any) -> str:
 
 def _extent(token: Any) -> list[int]:
     """The token indices a role filler spans: its named entity, else it with its compounds and modifiers."""
+    near = [c.i for c in token.children if c.dep_ in ("compound", "amod", "det", "nummod", "poss")]
     for ent in token.doc.ents:
         if ent.start <= token.i < ent.end:
-            return [ent.start, ent.end - 1]
-    near = [c.i for c in token.children if c.dep_ in ("compound", "amod", "det", "nummod", "poss")]
+            # with a title before it: "Lenholm mayor Janek Vossberg"
+            return [min([ent.start, *near]), ent.end - 1]
     return [min(near, default=token.i), token.i]
 
 

@@ -20,6 +20,8 @@ from .verdict import DetailNote
 
 #: Verbs too general to say what happened: sharing "be", "have" or "say" is no shared event.
 LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "state", "note", "become"})
+#: Counted nouns that measure time: a count of them is a duration of its own verb.
+DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 #: Relative tolerance when two exact figures are compared ("2.5bn" against "2,480 million" is no difference);
 #: an approximate one ("about", "nearly a third") gets the wider tolerance.
 EXACT_TOLERANCE = 0.01
@@ -46,6 +48,8 @@ class Comparison:
     shared_names: int = 0
     shared_values: int = 0
     shared_event: bool = False
+    #: Whether the two tell of the same verb with no participant that differs: only then can a date differ.
+    aligned_event: bool = False
     #: Names of the claim that the window leaves to the rest of its article ("the town" for Lenholm).
     named_elsewhere: int = 0
     #: Whether the claim tells of an event (a verb other than a light one) for a window to share or not.
@@ -118,7 +122,8 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
     # stays comparable whatever its verb ("nine people were hurt", "twelve people were injured").
     linked = not claim.verb or not source.verb or claim.verb == source.verb or {claim.verb, source.verb} & LIGHT_VERBS
     if claim.counted and source.counted:
-        return claim.counted == source.counted
+        # A duration is of its verb: "three years after construction began" is not "treated patients for 100 years".
+        return claim.counted == source.counted and (claim.counted not in DURATIONS or bool(linked))
     if not claim.unit:
         return bool(claim.verb) and claim.verb == source.verb
     return (bool(claim.verb) and claim.verb == source.verb and claim.verb not in LIGHT_VERBS) or (
@@ -206,7 +211,7 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
         elif contrary := [s for s, v in verdicts if v is False and _dates_one_event(d, s)]:
             # Dates differ all the time in one article (another event, another year); only one about the same
             # event counts against the claim.
-            if out.shared_event:
+            if out.aligned_event:
                 out.differences.append(_note("date", d.text, contrary[0].text, False))
             else:
                 out.unstated.append(("date", d.text))
@@ -281,6 +286,16 @@ def _aligned(c: Predicate, s: Predicate) -> bool:
     return agent and patient
 
 
+def _same_participants(c: Predicate, s: Predicate) -> bool:
+    """Whether two uses of a verb may be one event: no doer or thing done to that the other text does not name
+    ("the hospital opened" is not "a cancer centre is due to open"; "the mayor declared" may be "Lenholm mayor
+    Janek Vossberg declared")."""
+    def alike(a: str, b: str) -> bool:
+        return not (a and b) or _role_match(a, b) or a in s.said.lower() or b in c.said.lower()
+
+    return alike(c.agent, s.agent) and alike(c.patient, s.patient)
+
+
 def _patients_alike(c: Predicate, s: Predicate) -> bool:
     """Whether the two are done to the same thing, or to something unsaid: "sold him to Varnhold" and "Varnhold
     sold 6,300 shirts" are two sales, not one with the roles turned."""
@@ -313,6 +328,8 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         # (both sides shown 0.44 -> 0.11 with the count rule below), so it was undone.
         if same:
             out.shared_event = True
+        if any(_same_participants(c, s) for s in same):
+            out.aligned_event = True
         swapped = [s for s in same if (c.agent and c.patient and _role_match(c.agent, s.patient)
                                        and _role_match(c.patient, s.agent))
                    or (_patients_alike(c, s) and ((c.agent and _role_match(c.agent, s.other)
