@@ -76,6 +76,27 @@ def test_another_events_figure_or_date_is_no_difference(claim: str, source: str)
     assert differences(claim, source) == []
 
 
+@pytest.mark.parametrize(("claim", "source", "kind"), [
+    ("The Velmora port inquiry began in spring 2023.", "The Velmora port inquiry began in October 2023.", "date"),
+    # A year alone is not borne out by a day and month of another year's sentence.
+    ("Tessel Dairy was founded in 1926.", "The Marrowby family, which founded Tessel in 1962, owns the firm.", "date"),
+    ("The Marrowby family will keep a stake in Tessel Dairy.", "The Marrowby family will not keep any shares.",
+     "negation"),
+])
+def test_a_detail_written_otherwise_still_differs(claim: str, source: str, kind: str) -> None:
+    assert kind in differences(claim, source)
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("The Velmora port inquiry began in spring 2023.", "The Velmora port inquiry started in May 2023."),
+    ("Funding for the Dunfield museum was reduced by a quarter.", "Funding for the Dunfield museum was cut by 25%."),
+])
+def test_a_synonym_or_a_month_of_the_season_agrees(claim: str, source: str) -> None:
+    reader = get_reader()
+    found = compare(reader.read(claim), reader.read(source))
+    assert found.complete and found.shared_event and found.agreements
+
+
 def test_a_date_differs_for_the_same_doer_named_with_a_title() -> None:
     assert differences("Keswater's mayor declared a state of emergency on 1 March.",
                        "Keswater mayor Ilse Marrowby declared a state of emergency on Sunday 1 February.") == ["date"]

@@ -39,3 +39,12 @@ def test_a_support_sharing_no_detail_nor_the_event_and_naming_the_claims_people_
     window = "The Harlow council voted on 3 February to waive parking fees for six months."
     assert adjusted(claim, window, reconcile.SUPPORT_ALONE - 0.05, 0.1)[SUPPORTED] == 0.0
     assert adjusted(claim, window, reconcile.SUPPORT_ALONE + 0.05, 0.1)[SUPPORTED] > 0.0
+
+
+def test_a_refutation_of_a_sentence_that_does_not_tell_of_the_claims_event_is_dropped() -> None:
+    # Both name Tessel and Quorra, but opening a review says nothing against the day a deal was announced.
+    claim = "Quorra Foods announced its deal to buy Tessel Dairy on 14 May."
+    window = "The Harlow regulator opened an in-depth review of Quorra's planned purchase of Tessel Dairy on 2 June."
+    assert adjusted(claim, window, 0.03, 0.95)[REFUTED] == 0.0
+    # The same refutation stands where the sentence tells of the claim's event.
+    assert adjusted(claim, "Quorra Foods did not announce a deal for Tessel Dairy.", 0.03, 0.95)[REFUTED] > 0.9

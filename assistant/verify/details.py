@@ -68,6 +68,7 @@ PIPELINE_SHA256 = {
     "lemmatizer/lookups/lookups.bin": "eb64f40c0f8396d1762730c0ddf4dad2a52d138f5a389f71a1a1d088173b7737",
 }
 ANTONYMS = Path(__file__).resolve().parents[1] / "data" / "details" / "antonyms.tsv"
+SYNONYMS = ANTONYMS.with_name("synonyms.tsv")
 
 Bound = Literal["exact", "about", "more_than", "at_least", "less_than", "at_most"]
 Mode = Literal["event", "state", "future", "plan", "goal", "expectation", "request", "possibility"]
@@ -126,6 +127,8 @@ class Predicate:
     direction: Literal["up", "down", ""]
     agent: str  # the doer's key ("" when unsaid), passives turned round
     patient: str  # what is done to
+    #: What is done to is "any" one ("has not sold any player"): alike whatever the other text names.
+    any_patient: bool
     #: The object of "to" or "from" ("lent €30m to the port authority", "bought him from Ostvang FC").
     other: str
     #: The words of the text from the doer to what is done, for people: "Quorra Mills did not buy Tessel".
@@ -241,6 +244,23 @@ def antonyms() -> dict[str, frozenset[str]]:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, frozenset[str]]:
+    """Each verb's common synonyms, both ways: WordNet's ("cut" and "reduce", "begin" and "start")."""
+    found: dict[str, set[str]] = {}
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            _, a, b = line.split("\t")
+            found.setdefault(a, set()).add(b)
+            found.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def same_verb(a: str, b: str) -> bool:
+    """The same verb, or a common synonym of it."""
+    return bool(a) and (a == b or b in synonyms().get(a, ()))
 
 
 def _verified_pipeline_dir() -> Path:
@@ -676,6 +696,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue
         agent = patient = other = ""
+        any_patient = False
         reach = [tok.i] + [c.i for c in tok.children if c.dep_ in ("aux", "auxpass", "neg")]
         if tok.dep_ in ("xcomp", "conj"):
             # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
@@ -698,6 +719,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                 reach += _extent(child)
             elif dep in ("dobj", "nsubjpass", "attr"):
                 patient = _key_of(child)
+                # "will not keep any shares": any at all, so no particular thing ("a stake") that could differ.
+                any_patient = any(d.dep_ == "det" and d.lower_ == "any" for d in child.children)
                 reach += _extent(child)
             elif dep == "agent":
                 objects = [c for c in child.children if c.dep_ == "pobj"]
@@ -743,7 +766,8 @@ def _predicates(doc: Any) -> list[Predicate]:
             c.dep_ in ("aux", "auxpass") for c in tok.children) and tok.dep_ != "ROOT" else _mode(tok)
         said = doc[min(reach) : max(reach) + 1].text if max(reach) - min(reach) < 20 else tok.text
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
-                               patient=patient, other=other, said=said, text=tok.text, start=tok.idx,
+                               patient=patient, any_patient=any_patient, other=other, said=said, text=tok.text,
+                               start=tok.idx,
                                end=tok.idx + len(tok.text)))
     return found
 

@@ -16,9 +16,10 @@ window's two probabilities are adjusted:
   support it (a compound claim is supported only if every part is);
 - a classifier refutation that no slot difference bears out stands only at
   ``REFUTE_ALONE`` or above, never for a window that states every detail of
-  the claim alike, and never for one that leaves a name of the claim unsaid
+  the claim alike, never for one that leaves a name of the claim unsaid
   or to the rest of its article (a sentence about someone else in the same
-  story);
+  story), and never for one that does not tell of the claim's event ("opened
+  a review" says nothing against "announced the deal");
 - a window that agrees with the claim in no detail, does not tell of its
   event and leaves a name of the claim to the rest of its article supports
   it only at ``SUPPORT_ALONE`` or above;
@@ -83,7 +84,8 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
         else:
             if c.unstated_of(REQUIRED):
                 out[i, SUPPORTED] = 0.0
-            if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES):
+            if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES) or (
+                    c.claim_event and not c.shared_event):
                 out[i, REFUTED] = 0.0
             if c.claim_event and not c.shared_event and not c.agreements and c.named_elsewhere and (
                     out[i, SUPPORTED] < SUPPORT_ALONE):

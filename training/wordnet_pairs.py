@@ -1,10 +1,14 @@
-"""Extract WordNet 3.0's antonym pairs of verbs and adjectives into ``assistant/data/details/antonyms.tsv``.
+"""Extract WordNet 3.0's antonym pairs of verbs and adjectives, and its common verb synonyms, into
+``assistant/data/details/antonyms.tsv`` and ``synonyms.tsv``.
 
-    apt-get install wordnet-base && python training/wordnet_antonyms.py
+    apt-get install wordnet-base && python training/wordnet_pairs.py
 
-The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell". WordNet
-holds these as lexical antonym pointers ("!"); no package on the package index ships its data, so the pairs are
-read once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as a small TSV.
+The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell", and that
+"cut" and "reduced", or "began" and "started", tell of one event. WordNet holds the first as lexical antonym
+pointers ("!") and the second as synsets; no package on the package index ships its data, so the pairs are read
+once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as small TSVs. Two verbs are
+synonyms here only where they share a synset among the first ``SENSES`` senses of each (WordNet orders a word's
+senses by frequency): "cut" and "reduce" (cut's 2nd sense, reduce's 1st), not "cost" and "be" (be's 13th).
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import argparse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: A synonym must share a synset among the first this many senses of both verbs.
+SENSES = 2
 NOTICE = """\
-# Antonym pairs (verbs and adjectives) extracted from WordNet 3.0 by training/wordnet_antonyms.py.
+# {what} extracted from WordNet 3.0 by training/wordnet_pairs.py.
 # WordNet Release 3.0. Copyright 2006 by Princeton University. All rights reserved.
 # Permission to use, copy, modify and distribute this software and database and its documentation for any purpose
 # and without fee or royalty is hereby granted, provided that you agree to comply with the following copyright
@@ -51,15 +57,39 @@ def pairs(data_file: Path) -> set[tuple[str, str]]:
     return found
 
 
+def synonyms(index_file: Path) -> set[tuple[str, str]]:
+    """(verb, verb) pairs, each way once (a < b), that share a synset among the first ``SENSES`` senses of both."""
+    senses: dict[str, list[str]] = {}
+    for line in index_file.read_text(encoding="latin-1").splitlines():
+        if not line or line.startswith(" "):
+            continue
+        fields = line.split()
+        pointers = int(fields[3])
+        senses[fields[0]] = fields[4 + pointers + 2 :][:SENSES]
+    members: dict[str, list[str]] = {}
+    for lemma, offsets in senses.items():
+        if "_" in lemma:
+            continue
+        for offset in offsets:
+            members.setdefault(offset, []).append(lemma)
+    return {(a, b) for words in members.values() for a in words for b in words if a < b}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
-    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "details" / "antonyms.tsv")
+    parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "details")
     args = parser.parse_args()
     rows = sorted({(pos, a, b) for pos in ("verb", "adj") for a, b in pairs(args.wordnet / f"data.{pos}")
                    if " " not in a and " " not in b})
-    args.out.write_text(NOTICE + "".join(f"{pos}\t{a}\t{b}\n" for pos, a, b in rows), encoding="utf-8")
-    print(f"{len(rows)} pairs -> {args.out}")
+    notice = NOTICE.format(what="Antonym pairs (verbs and adjectives)")
+    (args.out / "antonyms.tsv").write_text(notice + "".join(f"{pos}\t{a}\t{b}\n" for pos, a, b in rows),
+                                           encoding="utf-8")
+    same = sorted(synonyms(args.wordnet / "index.verb"))
+    (args.out / "synonyms.tsv").write_text(
+        NOTICE.format(what=f"Verb synonym pairs (a synset among the first {SENSES} senses of both)")
+        + "".join(f"verb\t{a}\t{b}\n" for a, b in same), encoding="utf-8")
+    print(f"{len(rows)} antonym pairs, {len(same)} synonym pairs -> {args.out}")
 
 
 if __name__ == "__main__":
