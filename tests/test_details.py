@@ -101,3 +101,11 @@ def test_spacy_is_imported_without_hiding_torch_from_the_process() -> None:
 
     details_module._import_spacy()
     assert sys.modules.get("torch", "absent") is not None
+
+
+def test_a_batch_larger_than_the_cache_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = get_reader()
+    reader.read("Velmora shipped 150 crates.")
+    monkeypatch.setattr(details_module, "CACHED", 2)
+    texts = ["Velmora shipped 150 crates.", "Tollbury bought 12 boats.", "Harlow sold 7,000 tickets."]
+    assert [d.text for d in reader.read_all(texts)] == texts

@@ -151,4 +151,3 @@ def _vetoed(claim: str, judgement: SourceJudgement, vetoes: frozenset[str]) -> S
     if not problem:
         return judgement
     return judgement.model_copy(update={"stance": "irrelevant", "citation": None, "note": f"overruled: {problem}"})
-

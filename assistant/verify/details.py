@@ -324,6 +324,10 @@ def _swallowing_load() -> None:
         return
 
 
+#: Parsed texts kept per process (a benchmark run reads tens of thousands); the cache starts again past it.
+CACHED = 20_000
+
+
 class DetailsReader:
     """Reads texts into ``Details``; one per process (loading the pipeline costs about a second)."""
 
@@ -337,9 +341,10 @@ class DetailsReader:
     def read_all(self, texts: Sequence[str]) -> list[Details]:
         """Details of each text, parsed in one batch; a text read before is not parsed again."""
         todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if len(self._cache) + len(todo) > CACHED:
+            self._cache.clear()
+            todo = list(dict.fromkeys(texts))
         for text, doc in zip(todo, self.nlp.pipe(todo), strict=True):
-            if len(self._cache) > 20_000:
-                self._cache.clear()
             self._cache[text] = _details(doc)
         return [self._cache[t] for t in texts]
 
