@@ -48,7 +48,7 @@ class Comparison:
     shared_names: int = 0
     shared_values: int = 0
     shared_event: bool = False
-    #: Whether the two tell of the same verb with no participant that differs: only then can a date differ.
+    #: Whether the two tell of the same verb with the claim's participants named alike: only then can a date differ.
     aligned_event: bool = False
     #: Names of the claim that the window leaves to the rest of its article ("the town" for Lenholm).
     named_elsewhere: int = 0
@@ -336,9 +336,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             continue
         same = [s for s in source.predicates if same_verb(c.lemma, s.lemma)
                 and (c.lemma not in LIGHT_VERBS or _role_match(c.patient, s.patient))]
-        # The same verb is the same event for dates and figures, even of other doers: requiring the doers to match
-        # ("the hospital opened", "a cancer centre is due to open") lost the answer check's disputes between outlets
-        # (both sides shown 0.44 -> 0.11 with the count rule below), so it was undone.
+        # The same verb is the same event for figures, even of other doers: requiring the doers to match lost the
+        # answer check's disputes between outlets (both sides shown 0.44 -> 0.11 with a stricter count rule), so
+        # it was undone. A date differs only where the participants are alike (``aligned_event``): "the hospital
+        # opened on 7 April" is not dated by "a cancer centre is due to open in 2027".
         if same:
             out.shared_event = True
         if any(_same_participants(c, s) for s in same):
