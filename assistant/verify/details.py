@@ -295,7 +295,8 @@ def _pipeline() -> Any:
 def _import_spacy() -> Any:
     """spaCy, imported without torch: its thinc imports torch whenever it is installed (the train extra), which
     costs 1.4 s of every verify and is not used by the English pipeline, which runs on thinc's numpy ops. A process
-    that has already imported torch keeps it."""
+    that has already imported torch keeps it. (While spaCy imports, another thread's ``import torch`` would fail:
+    nothing the reader's callers run beside it imports torch; training scripts import it first.)"""
     hidden = "torch" not in sys.modules
     if hidden:
         sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
