@@ -593,11 +593,16 @@ def _comparative_after(doc: Any, end_i: int) -> Literal["up", "down", ""]:
     return ""
 
 
+def _tells_direction(child: Any, verb: Any) -> bool:
+    """Whether ``child`` is a word of ``verb`` that may say which way it went ("rose sharply", "went up"); a
+    particle does so only for a movement verb."""
+    return bool(child.dep_ in ("acomp", "advmod") or (child.dep_ == "prt" and lemma_of(verb) in _MOVES))
+
+
 def _direction_of(verb: Any) -> Literal["up", "down", ""]:
     if verb is None:
         return ""
-    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if c.dep_ in ("acomp", "advmod")
-                                     or (c.dep_ == "prt" and verb.lemma_.lower() in _MOVES)
+    words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if _tells_direction(c, verb)
                                      or (c.dep_ == "prep" and c.lower_ in _SIDES)]
     if any(w in _UP for w in words):
         return "up"
@@ -734,8 +739,7 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            elif (dep in ("acomp", "advmod") or (dep == "prt" and lemma_of(tok) in _MOVES)) and (
-                    child.lemma_.lower() in _UP | _DOWN):
+            elif _tells_direction(child, tok) and child.lemma_.lower() in _UP | _DOWN:
                 direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
@@ -773,8 +777,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         said = doc[min(reach) : max(reach) + 1].text if max(reach) - min(reach) < 20 else tok.text
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
                                patient=patient, any_patient=any_patient, other=other, said=said, text=tok.text,
-                               start=tok.idx,
-                               end=tok.idx + len(tok.text)))
+                               start=tok.idx, end=tok.idx + len(tok.text)))
     return found
 
 

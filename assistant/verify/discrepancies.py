@@ -181,6 +181,11 @@ def _overstates(claim: str, source: str) -> bool:
     return claim not in PROSPECTIVE and claim != "state" and source in PROSPECTIVE
 
 
+#: The season of each month, as news in the northern hemisphere means it ("May 2023" is in "spring 2023").
+MONTH_SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer", "autumn", "autumn",
+                 "autumn", "winter")
+
+
 def _date_agrees(a: When, b: When) -> bool | None:
     """False when a part both give differs; True when the source (``b``) gives every part the claim (``a``) gives,
     alike, save a year where both give the day or month; None otherwise ("7 June" is not borne out by "June 2031",
@@ -195,11 +200,6 @@ def _date_agrees(a: When, b: When) -> bool | None:
         if x is not None and y is None and not (part == "year" and (b.month or b.day) and (a.month or a.day)):
             covered = False
     return True if covered and any(getattr(a, p) is not None for p in ("year", "month", "day", "season")) else None
-
-
-#: The season of each month, as news in the northern hemisphere means it ("May 2023" is in "spring 2023").
-MONTH_SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer", "autumn", "autumn",
-                 "autumn", "winter")
 
 
 def _dates_one_event(a: When, b: When) -> bool:
@@ -293,28 +293,29 @@ def _aligned(c: Predicate, s: Predicate) -> bool:
     return agent and patient
 
 
+def _role_alike(a: str, b: str, c: Predicate, s: Predicate) -> bool:
+    """Whether ``c``'s filler ``a`` and ``s``'s filler ``b`` of one role may be the same: one is unsaid, they match,
+    or one is named in the other's words ("signed the striker Pavo Lindgart" is read as done to "striker" here and
+    to "Pavo Lindgart" there; "Lenholm mayor Janek Vossberg" is "the mayor")."""
+    return not (a and b) or _role_match(a, b) or a in s.said.lower() or b in c.said.lower()
+
+
 def _same_participants(c: Predicate, s: Predicate) -> bool:
     """Whether two uses of a verb may be one event: no doer or thing done to that the other text does not name
     ("the hospital opened" is not "a cancer centre is due to open"; "the mayor declared" may be "Lenholm mayor
     Janek Vossberg declared")."""
-    def alike(a: str, b: str) -> bool:
-        return not (a and b) or _role_match(a, b) or a in s.said.lower() or b in c.said.lower()
-
     # A participant the claim names must be named alike there too: "records began in 1958" is not "work is due to
     # begin in 2027", whose doer is unsaid.
-    named = (c.agent and s.agent and alike(c.agent, s.agent)) or (
-        c.patient and s.patient and alike(c.patient, s.patient))
-    return alike(c.agent, s.agent) and alike(c.patient, s.patient) and bool(named or not (c.agent or c.patient))
+    named = (c.agent and s.agent and _role_alike(c.agent, s.agent, c, s)) or (
+        c.patient and s.patient and _role_alike(c.patient, s.patient, c, s))
+    return (_role_alike(c.agent, s.agent, c, s) and _role_alike(c.patient, s.patient, c, s)
+            and bool(named or not (c.agent or c.patient)))
 
 
 def _patients_alike(c: Predicate, s: Predicate) -> bool:
     """Whether the two are done to the same thing, or to something unsaid: "sold him to Varnhold" and "Varnhold
     sold 6,300 shirts" are two sales, not one with the roles turned."""
-    # "signed the striker Pavo Lindgart" is read as done to "striker" here and to "Pavo Lindgart" there.
-    if c.any_patient or s.any_patient:
-        return True
-    return not (c.patient and s.patient) or _role_match(c.patient, s.patient) or (
-        s.patient in c.said.lower() or c.patient in s.said.lower())
+    return c.any_patient or s.any_patient or _role_alike(c.patient, s.patient, c, s)
 
 
 def _named(details: Details) -> set[str]:
