@@ -108,6 +108,8 @@ class When:
     end: int
     #: The lemma of the verb it dates ("rose during the January 2026 flood": "rise"), "" when none.
     verb: str = ""
+    #: A decade ("the 1970s"): ``year`` is its first year.
+    decade: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
+#: Counted nouns that are a number of years.
+_IN_YEARS = {"decade": 10.0, "century": 100.0}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NUMBER_PART = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)([a-z%]*)$", re.I)
 _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
@@ -345,7 +349,8 @@ class DetailsReader:
         if len(self._cache) + len(todo) > CACHED:
             self._cache.clear()
             todo = list(dict.fromkeys(texts))
-        for text, doc in zip(todo, self.nlp.pipe(todo), strict=True):
+        # A minus sign between two dates ("1974 \u2212 2013") hides the second from the tagger; a dash does not.
+        for text, doc in zip(todo, self.nlp.pipe(t.replace("\u2212", "\u2013") for t in todo), strict=True):
             self._cache[text] = _details(doc)
         return [self._cache[t] for t in texts]
 
@@ -498,6 +503,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             parsed = _number_value(tok)
             if parsed is None:
                 continue
+            if lower == "one" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+                continue  # "one of the best-selling singles": one among many, not a count to check
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
                 continue  # "two dozen", "two thirds": read with the word that follows
             value, scale = parsed
@@ -530,6 +537,10 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         bound, start_i = _bound(doc, start_i)
         head = doc[end_i - 1]
         counted, noun = ("", None) if unit else _counted(doc, tok, end_i)
+        # "over five decades" is "over 50 years": one unit for a span of years (the text keeps its own words).
+        years = _IN_YEARS.get(counted, 1.0)
+        if counted in _IN_YEARS:
+            counted = "year"
         verb = _governing_verb(head)
         mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
             _mode(verb) if verb is not None else "event")
@@ -538,14 +549,15 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         if verb is not None:
             verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
-        q = Quantity(value=value * scale, unit=unit, counted=counted, bound=bound, mode=mode,
+        q = Quantity(value=value * scale * years, unit=unit, counted=counted, bound=bound, mode=mode,
                      verb=verb.lemma_.lower() if verb is not None else "",
                      direction=_direction_of(verb) or _comparative_after(doc, end_i),
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char)
         found.append(q)
         used.update(range(start_i, end_i))
-        rewrites.append((span.start_char, span.end_char, _spoken(q) + (" of" if share else "")))
+        spoken = _spoken(replace(q, value=value * scale))
+        rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
     return found, rewrites
 
 
@@ -786,20 +798,56 @@ def _dates(doc: Any) -> list[When]:
     for ent in doc.ents:
         if ent.label_ != "DATE":
             continue
-        words = [t.lower_ for t in ent]
-        year = next((int(t.text) for t in ent if t.text.isdigit() and len(t.text) == 4 and 1800 <= int(t.text) <= 2100),
-                    None)
-        month = next((_MONTHS[w] for w in words if w in _MONTHS and not (w == "may" and len(words) == 1)), None)
-        season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
-        day = None
-        if month is not None:
-            day = _day_of(ent.text)
-        if year is None and month is None and season is None:
-            continue  # "last year", "on Tuesday": relative, not comparable without the article's date
-        verb = _governing_verb(ent.root)
-        found.append(When(year=year, month=month, day=day, season=season, text=ent.text, start=ent.start_char,
-                          end=ent.end_char, verb=verb.lemma_.lower() if verb is not None else ""))
+        for part in _date_parts(doc, ent):
+            words = [t.lower_ for t in part]
+            year, decade = None, False
+            for t in part:
+                digits = t.text[:-1] if t.text.endswith("s") else t.text
+                if not (digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100):
+                    continue
+                # "the 1970s", "the early 1970's": a decade, not its first year.
+                decade = int(digits) % 10 == 0 and (digits != t.text or (t.i + 1 < len(doc) and t.nbor().lower_ in (
+                    "'s", "’s")))
+                year = int(digits)
+                break
+            month = next((_MONTHS[w] for w in words if w in _MONTHS and not (w == "may" and len(words) == 1)), None)
+            season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
+            day = _day_of(part.text) if month is not None else None
+            if year is None and month is None and season is None:
+                continue  # "last year", "on Tuesday": relative, not comparable without the article's date
+            verb = _governing_verb(ent.root)
+            found.append(When(year=year, month=month, day=day, season=season, text=part.text, start=part.start_char,
+                              end=part.end_char, verb=verb.lemma_.lower() if verb is not None else "",
+                              decade=decade))
     return found
+
+
+#: Words that join the two ends of a period ("September 1994 to August 1995", "April 8, 1974 – February 2, 2013").
+_RANGE_WORDS = frozenset({"to", "until", "till", "through", "and", "-", "\u2013", "\u2014"})
+
+
+def _date_parts(doc: Any, ent: Any) -> list[Any]:
+    """The dates of one date span: each end of a period is a date of its own, so that "1974 – 2013" states 2013.
+    A day the tagger left before the month ("2 February 2013") is taken back into the span."""
+    start = ent.start
+    if start > 0 and doc[start - 1].text.isdigit() and 1 <= int(doc[start - 1].text) <= 31 and (
+            ent[0].lower_ in _MONTHS):
+        start -= 1
+    parts, begin = [], start
+    for t in doc[start : ent.end]:
+        if t.lower_ in _RANGE_WORDS and t.i > begin:
+            parts.append(doc[begin : t.i])
+            begin = t.i + 1
+    parts.append(doc[begin : ent.end])
+    ends = [p for p in parts if len(p)]
+    if len(ends) > 1 and all(_names_a_time(p) for p in ends):
+        return ends
+    return [doc[start : ent.end]]
+
+
+def _names_a_time(span: Any) -> bool:
+    return any(t.lower_ in _MONTHS or t.lower_ in _SEASONS or (t.text.rstrip("s")[:4].isdigit() and len(
+        t.text.rstrip("s")) == 4) for t in span)
 
 
 @lru_cache(maxsize=4096)
