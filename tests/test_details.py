@@ -49,6 +49,13 @@ def test_a_year_inside_a_date_is_a_date_not_a_figure() -> None:
     assert "2,026" not in read.canonical
 
 
+def test_decades_and_centuries_count_years_and_one_of_many_is_no_count() -> None:
+    [decades] = get_reader().read("The Keswater choir has sung for over five decades.").quantities
+    assert (decades.value, decades.counted, decades.bound) == (50.0, "year", "more_than")
+    assert "5 decades" in get_reader().read("The Keswater choir has sung for over five decades.").canonical
+    assert get_reader().read("Tessel was one of the best-selling cheeses in Harlow.").quantities == ()
+
+
 def test_verbs_carry_negation_mode_direction_and_roles_with_passives_turned_round() -> None:
     reader = get_reader()
     [bought] = reader.read("Quorra Mills bought Tessel Bakeries.").predicates

@@ -136,3 +136,35 @@ def test_a_pronoun_may_stand_for_one_unsaid_name_of_the_claim() -> None:
     named = compare(reader.read("Orla Penn founded the Keswater rowing club in 1978."),
                     reader.read("The mayor founded the Keswater rowing club in 1978."))
     assert named.unstated_of(frozenset({"name"})) == ["Orla Penn"]
+
+
+def test_a_person_named_by_surname_alone_is_named() -> None:
+    reader = get_reader()
+    # Fictional: Marta Lindqvist, Orla and Ivo Penn are invented; the tagger misses this surname alone.
+    found = compare(reader.read("Marta Lindqvist started her career as a rower in 1990."),
+                    reader.read("Lindqvist started her career as a rower in 1990."))
+    assert not found.unstated_of(frozenset({"name"}))
+    # The surname inside another person's name is someone else.
+    other = compare(reader.read("Orla Penn opened the Tollbury library."),
+                    reader.read("Ivo Penn opened the Tollbury library."))
+    assert other.unstated_of(frozenset({"name"})) == ["Orla Penn"]
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    # Each end of a period is a date: the second is stated.
+    ("Orla Penn died on February 2, 2013.", "Orla Penn (April 8, 1974 \u2212 February 2, 2013) was a Keswater rower."),
+    ("The Tollbury film was finished in August 1995.",
+     "The Tollbury film was shot from September 1994 to August 1995."),
+    # A decade is borne out by a year inside it and by the same decade.
+    ("The Harlow mill was built in the 1880s.", "The Harlow mill was built in 1884."),
+    ("The Velmora sound developed in the early 1970's.",
+     "The Velmora sound developed in the late 1960s and early 1970s."),
+])
+def test_a_date_inside_a_period_or_a_decade_agrees(claim: str, source: str) -> None:
+    reader = get_reader()
+    found = compare(reader.read(claim), reader.read(source))
+    assert any(a.kind == "date" for a in found.agreements) and not found.differences
+
+
+def test_a_year_outside_the_decade_differs() -> None:
+    assert differences("The Harlow mill was built in the 1880s.", "The Harlow mill was built in 1891.") == ["date"]

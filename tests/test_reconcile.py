@@ -48,3 +48,14 @@ def test_a_refutation_of_a_sentence_that_does_not_tell_of_the_claims_event_is_dr
     assert adjusted(claim, window, 0.03, 0.95)[REFUTED] == 0.0
     # The same refutation stands where the sentence tells of the claim's event.
     assert adjusted(claim, "Quorra Foods did not announce a deal for Tessel Dairy.", 0.03, 0.95)[REFUTED] > 0.9
+
+
+def test_a_window_read_more_against_the_claim_than_for_it_does_not_support_it_once_the_refutation_is_dropped(
+) -> None:
+    # The refutation is below REFUTE_ALONE and no slot bears it out; the support beneath it does not stand either.
+    claim = "The Mod Quartet is a Velmora film."
+    window = "The Mod Quartet is a Velmora crime drama series that ran from 1968 to 1973."
+    out = adjusted(claim, window, 0.3, 0.64)
+    assert out[SUPPORTED] == 0.0 and out[REFUTED] == 0.0
+    # A window read as more for than against keeps its support.
+    assert adjusted(claim, window, 0.64, 0.3)[SUPPORTED] > 0.0

@@ -20,6 +20,9 @@ window's two probabilities are adjusted:
   or to the rest of its article (a sentence about someone else in the same
   story), and never for one that does not tell of the claim's event ("opened
   a review" says nothing against "announced the deal");
+- a window whose refutation is set aside so does not support the claim either
+  where the classifier read it as more against the claim than for it, unless
+  it states every detail of the claim alike, a figure or a date among them;
 - a window that agrees with the claim in no detail, does not tell of its
   event and leaves a name of the claim to the rest of its article supports
   it only at ``SUPPORT_ALONE`` or above;
@@ -86,13 +89,22 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES) or (
                     c.claim_event and not c.shared_event):
+                # A window the classifier reads as more against the claim than for it does not support it
+                # because that refutation was set aside.
+                if not _states_figures(c) and probs[i, REFUTED] > probs[i, SUPPORTED]:
+                    out[i, SUPPORTED] = 0.0
                 out[i, REFUTED] = 0.0
             if c.claim_event and not c.shared_event and not c.agreements and c.named_elsewhere and (
                     out[i, SUPPORTED] < SUPPORT_ALONE):
                 out[i, SUPPORTED] = 0.0
-            if c.complete and c.shared_event and any(a.kind in ("number", "date") for a in c.agreements):
+            if c.shared_event and _states_figures(c):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
+
+
+def _states_figures(c: Comparison) -> bool:
+    """Every detail of the claim stated alike, a figure or a date among them."""
+    return c.complete and any(a.kind in ("number", "date") for a in c.agreements)
 
 
 def notes(found: Comparison) -> list[DetailNote]:
