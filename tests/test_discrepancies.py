@@ -168,3 +168,14 @@ def test_a_date_inside_a_period_or_a_decade_agrees(claim: str, source: str) -> N
 
 def test_a_year_outside_the_decade_differs() -> None:
     assert differences("The Harlow mill was built in the 1880s.", "The Harlow mill was built in 1891.") == ["date"]
+
+
+def test_a_pronoun_after_an_opening_phrase_stands_for_the_claims_person_and_is_about_her() -> None:
+    reader = get_reader()
+    # Fictional: Orla Penn is invented. "club secretary" is no one the pronoun could be besides her.
+    found = compare(reader.read("Orla Penn founded the Keswater rowing club in 1978."),
+                    reader.read("As club secretary, she founded the Keswater rowing club in 1978."))
+    assert not found.unstated_of(frozenset({"name"}))
+    other_words = compare(reader.read("Orla Penn acted in films."),
+                          reader.read("She is known for her screen roles in Tollbury Nights."))
+    assert other_words.about_the_claim

@@ -429,13 +429,24 @@ def by_pronoun(doc: Any) -> bool:
     for token in doc:
         if token.text in {'"', "\u201c", "\u201d"}:
             quoted = not quoted
-        named = named or token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}
+        # A noun in an opening phrase ("As Prime Minister, she ...") names no one the pronoun could stand for.
+        named = named or ((token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}) and not _in_phrase(token))
         if quoted or named:
             continue
         if token.pos_ == "PRON" and not _expletive(token) and {"Person=3", "PronType=Prs"} <= set(token.morph):
             return True
         if token.i < 2 and token.dep_ == "det" and token.lower_ in {"this", "these"}:
             return True
+    return False
+
+
+def _in_phrase(token: Any) -> bool:
+    """Whether a word is the object of a preposition, or inside one, rather than a doer or thing done to."""
+    seen = 0
+    while token.head.i != token.i and seen < 8:
+        if token.dep_ == "pobj":
+            return True
+        token, seen = token.head, seen + 1
     return False
 
 

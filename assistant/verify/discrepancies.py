@@ -264,7 +264,7 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
     headline = title_key.split("\n", 1)[0]
     text_key = unicodedata.normalize("NFC", canonical(source.text)).lower()
     # A text that names its subject only by a pronoun ("It is of recent origin") may stand for one name of the
-    # claim that it does not spell out: that name is neither shared nor unsaid.
+    # claim that it does not spell out: that name counts as shared, not unsaid.
     pronoun = source.pronoun
     for name in _unique(claim.names):
         # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
@@ -288,6 +288,7 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
             out.differences.append(_note("name", name.text, confusable[0].text, False))
         elif pronoun:
             pronoun = False
+            out.shared_names += 1
         else:
             out.unstated.append(("name", name.text))
 
