@@ -179,3 +179,10 @@ def test_a_pronoun_after_an_opening_phrase_stands_for_the_claims_person_and_is_a
     other_words = compare(reader.read("Orla Penn acted in films."),
                           reader.read("She is known for her screen roles in Tollbury Nights."))
     assert other_words.about_the_claim
+
+
+def test_a_total_said_to_be_a_figure_counts_what_follows_its_of() -> None:
+    # "The number of boats damaged was 12" counts boats, damaged: another outlet's nine differs, its twelve agrees.
+    claim = "The number of boats damaged in Keswater harbour on Sunday was 12."
+    assert differences(claim, "Nine boats were damaged in Keswater harbour on Sunday.") == ["number"]
+    assert differences(claim, "Twelve boats were damaged in Keswater harbour on Sunday.") == []

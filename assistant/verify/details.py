@@ -231,6 +231,8 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
+#: Nouns that stand for a count of what follows their "of": "the number of people hurt was six".
+_TOTALS = frozenset({"number", "total", "count", "tally"})
 #: Counted nouns that are a number of years.
 _IN_YEARS = {"decade": 10.0, "century": 100.0}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -548,11 +550,16 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         bound, start_i = _bound(doc, start_i)
         head = doc[end_i - 1]
         counted, noun = ("", None) if unit else _counted(doc, tok, end_i)
+        verb = _governing_verb(head)
+        if not counted and not unit and (total := _total_of(head)) is not None:
+            # "The number of detainees transferred on Wednesday was 230" counts detainees, transferred.
+            noun, counted = total, str(total.lemma_.lower())
+            verb = next((c for c in (*total.children, *total.head.head.children)
+                         if c.dep_ == "acl" and c.pos_ == "VERB"), verb)
         # "over five decades" is "over 50 years": one unit for a span of years (the text keeps its own words).
         years = _IN_YEARS.get(counted, 1.0)
         if counted in _IN_YEARS:
             counted = "year"
-        verb = _governing_verb(head)
         mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
             _mode(verb) if verb is not None else "event")
         span = doc[start_i:end_i]
@@ -598,6 +605,18 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
         if tok.pos_ not in ("ADJ", "VERB", "PROPN", "ADP", "DET"):
             break
     return "", None
+
+
+def _total_of(figure: Any) -> Any:
+    """The counted noun of a figure that a total is said to be: "the number of people hurt was six" -> "people"."""
+    if figure.dep_ != "attr" or figure.head.lemma_ != "be":
+        return None
+    for subject in (c for c in figure.head.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subject.lemma_.lower() not in _TOTALS:
+            continue
+        for of in (c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"):
+            return next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
+    return None
 
 
 def _governing_verb(token: Any) -> Any:
