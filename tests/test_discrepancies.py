@@ -37,6 +37,11 @@ def differences(claim: str, source: str) -> list[str]:
      "A flood scheme for Keswater was approved in 2019 but has not yet been built.", "negation"),
     ("The Harlow hospital came in 11 per cent under its original budget.",
      "The final cost of the Harlow hospital was 11 per cent higher than the original budget.", "direction"),
+    # The side after what is counted, and the comparative of what was done.
+    ("Velmora Town finished three places above Tollbury Rovers.",
+     "Velmora Town finished ninth, three places below Tollbury Rovers.", "direction"),
+    ("The Keswater ferry carried fewer passengers in 2025 than in 2024.",
+     "The Keswater ferry carried 1.2 million passengers in 2025, up from 1.1 million in 2024.", "direction"),
 ])
 def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: str) -> None:
     assert kind in differences(claim, source)
@@ -55,6 +60,9 @@ def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: s
     ("Insurers estimate the Keswater damage at 38 million dollars.", "Insurers put the Keswater damage at $38m."),
     # A plan carried out: the claim's plan is no contradiction of the source's event.
     ("Quorra Mills plans to buy Tessel Bakeries.", "Quorra Mills bought Tessel Bakeries."),
+    # A limit on another act is no direction of the claim's.
+    ("The Keswater ferry carried fewer passengers in 2025.",
+     "The Keswater ferry will publish every contract above €50,000 online."),
 ])
 def test_the_same_fact_in_other_words_differs_in_nothing(claim: str, source: str) -> None:
     assert differences(claim, source) == []

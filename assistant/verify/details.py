@@ -563,13 +563,16 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
             _mode(verb) if verb is not None else "event")
         span = doc[start_i:end_i]
-        phrase = doc[start_i : noun.i + 1].text if noun is not None and noun.i >= end_i else span.text
+        after = noun.i + 1 if noun is not None and noun.i >= end_i else end_i
+        # "four places below Varnhold": the word after what is counted may say which way, and is shown with it.
+        side = _comparative_after(doc, after) if after > end_i else ""
+        phrase = doc[start_i : after + (1 if side else 0)].text
         if verb is not None:
             verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
         q = Quantity(value=value * scale * years, unit=unit, counted=counted, bound=bound, mode=mode,
                      verb=verb.lemma_.lower() if verb is not None else "",
-                     direction=_direction_of(verb) or _comparative_after(doc, end_i),
+                     direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char)
         found.append(q)
@@ -641,11 +644,16 @@ def _tells_direction(child: Any, verb: Any) -> bool:
     return bool(child.dep_ in ("acomp", "advmod") or (child.dep_ == "prt" and lemma_of(verb) in _MOVES))
 
 
-def _direction_of(verb: Any) -> Literal["up", "down", ""]:
+def _direction_of(verb: Any, sides: bool = True) -> Literal["up", "down", ""]:
+    """Which way ``verb`` went: by its own meaning, its adverbs or particle, the comparative of what it was done
+    to, and with ``sides`` a preposition ("came in under budget": of a figure, not of the act itself)."""
     if verb is None:
         return ""
     words = [verb.lemma_.lower()] + [c.lemma_.lower() for c in verb.children if _tells_direction(c, verb)
-                                     or (c.dep_ == "prep" and c.lower_ in _SIDES)]
+                                     or (sides and c.dep_ == "prep" and c.lower_ in _SIDES)]
+    # "handled less cargo than in 2024": the comparison is said of what was done.
+    words += [a.lower_ for o in verb.children if o.dep_ == "dobj" for a in o.children
+              if a.dep_ == "amod" and a.tag_ == "JJR"]
     if any(w in _UP for w in words):
         return "up"
     if any(w in _DOWN for w in words):
@@ -760,7 +768,6 @@ def _predicates(doc: Any) -> list[Predicate]:
                 # "The scheme was approved in 2019 but has not yet been built": the scheme is what is built.
                 patient = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubjpass"), "")
         negated = _yet_to(tok) != _denied(tok)
-        direction: Literal["up", "down", ""] = ""
         for child in tok.children:
             dep = child.dep_
             if dep == "neg" or child.lower_ in ("never",):
@@ -781,8 +788,6 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            elif _tells_direction(child, tok) and child.lemma_.lower() in _UP | _DOWN:
-                direction = "up" if child.lemma_.lower() in _UP else "down"
             elif dep == "dobj" and child.lower_ in ("nothing", "none"):
                 negated = True
             if dep in ("dobj", "nsubj", "nsubjpass") and lemma_of(tok) not in _REPORTING and (
@@ -806,10 +811,7 @@ def _predicates(doc: Any) -> list[Predicate]:
                         other = _key_of(objects[0])
                         break
         lemma = tok.lemma_.lower()
-        if lemma in _UP:
-            direction = "up"
-        elif lemma in _DOWN:
-            direction = "down"
+        direction = _direction_of(tok, sides=False)
         if tok.pos_ == "AUX" and not (patient or direction):
             continue
         # A gerund or participle that no auxiliary carries ("celebrating", "the detained men") is a
