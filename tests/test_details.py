@@ -27,6 +27,8 @@ def quantities(text: str) -> list[tuple[float, str, str, str]]:
     ("A dozen boats were damaged in Keswater harbour.", 12.0, ""),
     ("Three in five residents of Tollbury backed the scheme.", 60.0, "%"),
     ("Nearly a third of the Dunfield staff left.", 33.3, "%"),
+    ("Rainfall in Keswater was three times the monthly average.", 3.0, "times"),
+    ("Rainfall in Keswater was twice the monthly average.", 2.0, "times"),
 ])
 def test_figures_written_any_way_read_as_one_value_and_unit(text: str, value: float, unit: str) -> None:
     [(found, found_unit, _, _)] = quantities(text)
@@ -47,6 +49,12 @@ def test_a_year_inside_a_date_is_a_date_not_a_figure() -> None:
     assert (date.year, date.month, date.day) == (2026, 2, 12)
     assert [q.value for q in read.quantities] == [14.0]
     assert "2,026" not in read.canonical
+
+
+def test_how_often_is_a_count_not_a_multiple() -> None:
+    [met] = get_reader().read("The Keswater council met three times in May.").quantities
+    assert (met.value, met.unit, met.counted) == (3.0, "", "time")
+    assert get_reader().read("The Keswater council met twice.").quantities == ()
 
 
 def test_decades_and_centuries_count_years_and_one_of_many_is_no_count() -> None:

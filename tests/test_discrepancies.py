@@ -194,3 +194,11 @@ def test_a_total_said_to_be_a_figure_counts_what_follows_its_of() -> None:
     claim = "The number of boats damaged in Keswater harbour on Sunday was 12."
     assert differences(claim, "Nine boats were damaged in Keswater harbour on Sunday.") == ["number"]
     assert differences(claim, "Twelve boats were damaged in Keswater harbour on Sunday.") == []
+
+
+def test_a_form_of_address_is_no_part_of_the_name() -> None:
+    reader = get_reader()
+    # Fictional: Dr Orla Penn is invented.
+    found = compare(reader.read("A Keswater hydrologist, Dr Penn, said the river rose."),
+                    reader.read("The river rose, said hydrologist Orla Penn of Keswater University."))
+    assert not found.unstated_of(frozenset({"name"}))

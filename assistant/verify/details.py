@@ -171,6 +171,10 @@ _PERCENT = {"%", "pc", "percent", "per cent", "per-cent", "pct", "percentage poi
 _FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
               "sixth": 6, "tenth": 10, "tenths": 10}
 _DOZEN = {"dozen": 12.0, "score": 20.0}
+#: Multiples written as one word ("twice the monthly average"); "three times the average" is read with its number.
+_MULTIPLES = {"twice": 2.0, "thrice": 3.0}
+#: The unit of a multiple of something else ("three times the average").
+TIMES = "times"
 _BOUNDS: dict[str, Bound] = {
     "more than": "more_than", "over": "more_than", "above": "more_than", "exceeding": "more_than",
     "upwards of": "more_than", "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
@@ -452,11 +456,16 @@ def _in_phrase(token: Any) -> bool:
     return False
 
 
+#: A form of address before a name: "Dr Ruhmann" is "Dr Ilsabet Ruhmann" and "Ilsabet Ruhmann".
+_HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|professor|sir|dame)\.?\s+(?=\S)")
+
+
 def name_key(text: str) -> str:
     """A name as compared: its common short forms made whole ("U.S." is the United States), lowercased, without
     a leading "the" and a possessive "'s"."""
     key = unicodedata.normalize("NFC", canonical(text)).lower().replace("’", "'").strip()
     key = re.sub(r"^the\s+", "", key)
+    key = _HONORIFIC.sub("", key)
     return key.removesuffix("'s").strip(" .,'\"")
 
 
@@ -503,6 +512,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 value, start_i = value * v[0], tok.i - 1
             elif tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "one"):
                 start_i = tok.i - 1
+        elif lower in _MULTIPLES and _multiplies(doc, tok.i + 1):
+            value, unit = _MULTIPLES[lower], TIMES
         elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):
             numerator = 1.0
             if tok.i > 0 and (v := _number_value(doc[tok.i - 1])) and v[1] == 1.0:
@@ -534,6 +545,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                     word not in ("m", "b", "k") or doc[end_i - 1].whitespace_ == ""):
                 scale, end_i = _SCALES[word], end_i + 1
         assert value is not None
+        if not unit and end_i < len(doc) and doc[end_i].lower_ == "times" and _multiplies(doc, end_i + 1):
+            unit, end_i = TIMES, end_i + 1  # "three times the monthly average", not "met three times"
         if scale == -1.0:
             unit, scale = "%", 1.0
         if end_i < len(doc) and doc[end_i].lower_ in _PERCENT:
@@ -580,6 +593,12 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         spoken = _spoken(replace(q, value=value * scale))
         rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
     return found, rewrites
+
+
+def _multiplies(doc: Any, i: int) -> bool:
+    """Whether "twice" or "N times" ending before ``i`` is a multiple of something ("twice the average", "three
+    times as many", "four times higher") rather than how often ("met twice")."""
+    return i < len(doc) and (doc[i].pos_ == "DET" or doc[i].lower_ == "as" or doc[i].tag_ in ("JJR", "RBR"))
 
 
 def _bound(doc: Any, start_i: int) -> tuple[Bound, int]:
@@ -904,6 +923,8 @@ def _spoken(q: Quantity) -> str:
     value = q.value
     if q.unit == "%":
         return f"{bound}{_plain(value)} percent"
+    if q.unit == TIMES:
+        return f"{bound}{_plain(value)} times"
     for name, size in (("billion", 1e9), ("million", 1e6)):
         if abs(value) >= size:
             number = f"{_plain(value / size)} {name}"
