@@ -38,6 +38,9 @@ def differences(claim: str, source: str) -> list[str]:
     ("The Harlow hospital came in 11 per cent under its original budget.",
      "The final cost of the Harlow hospital was 11 per cent higher than the original budget.", "direction"),
     # The side after what is counted, and the comparative of what was done.
+    # A qualifying limit is a line drawn: another line differs, though every firm under 50 is under 100.
+    ("The Keswater grant goes only to firms with fewer than 100 employees.",
+     "The Keswater grant goes only to firms with fewer than 50 employees.", "number"),
     ("Velmora Town finished three places above Tollbury Rovers.",
      "Velmora Town finished ninth, three places below Tollbury Rovers.", "direction"),
     ("The Keswater ferry carried fewer passengers in 2025 than in 2024.",
@@ -53,6 +56,7 @@ def test_a_changed_detail_is_a_typed_difference(claim: str, source: str, kind: s
     ("Quorra Mills bought Tessel Bakeries.", "Tessel Bakeries was bought by Quorra Mills."),
     ("The Dunfield court acquitted Ilse Marrowby.", "The Dunfield court did not convict Ilse Marrowby."),
     ("More than 100 volunteers searched the Harlow Fen.", "About 140 volunteers searched the Harlow Fen."),
+    ("More than 100 volunteers searched the Harlow Fen.", "More than 140 volunteers searched the Harlow Fen."),
     ("The Quorra terminal costs 42 million euros.", "The Quorra terminal will cost 42 million euros."),
     # A purpose or a decision taken is not a plan the claim overstates.
     ("Velmora paid Tollbury 4.5 million pounds to settle the case.",

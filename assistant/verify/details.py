@@ -93,6 +93,8 @@ class Quantity:
     text: str
     start: int
     end: int
+    #: A bound that says who or what qualifies ("firms with fewer than 50 employees"), not how many there were.
+    threshold: bool = False
 
 
 @dataclass(frozen=True)
@@ -587,12 +589,19 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      verb=verb.lemma_.lower() if verb is not None else "",
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
-                     end=span.end_char)
+                     end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb))
         found.append(q)
         used.update(range(start_i, end_i))
         spoken = _spoken(replace(q, value=value * scale))
         rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
     return found, rewrites
+
+
+def _qualifies(noun: Any, verb: Any) -> bool:
+    """Whether a bounded figure describes what qualifies: a noun "with" it ("firms with fewer than 50 employees")
+    or a participle of a noun ("households earning less than €30,000")."""
+    return bool((noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "with"
+                 and noun.head.head.pos_ in ("NOUN", "PROPN")) or (verb is not None and verb.dep_ == "acl"))
 
 
 def _multiplies(doc: Any, i: int) -> bool:

@@ -95,6 +95,11 @@ def quantity_agrees(claim: Quantity, source: Quantity) -> bool | None:
     """True when the source's figure bears the claim's out, False when it contradicts it, None when it cannot tell."""
     tolerance = ABOUT_TOLERANCE if "about" in (claim.bound, source.bound) else EXACT_TOLERANCE
     c, s = claim.value, source.value
+    bounded = {"exact", "about"}.isdisjoint((claim.bound, source.bound))
+    if bounded and (claim.threshold or source.threshold):
+        # A qualifying limit is a line drawn, not a count: "firms with fewer than 100 employees" is another line
+        # than "fewer than 50", though every firm under 50 is also under 100.
+        return claim.bound == source.bound and _within(c, s, EXACT_TOLERANCE)
     if source.bound in ("exact", "about"):
         return {
             "exact": _within(c, s, tolerance), "about": _within(c, s, ABOUT_TOLERANCE),
