@@ -9,8 +9,10 @@ them side by side:
 
 - quantities with their unit (a currency, per cent, or the noun they count),
   scale and bound ("€2.5bn", "£40m", "3.2pc", "a dozen", "three in five",
-  "nearly a third", "up to 7,000", "more than 120");
-- dates and periods (day, month, year, season);
+  "nearly a third", "three times the average", "up to 7,000", "more than
+  120"), and whether a bound says what qualifies ("firms with fewer than 50
+  employees");
+- dates and periods (day, month, year, season, decade; each end of a period);
 - named entities with their types;
 - predicates: the verb's lemma, its negation, its mode (an event, or a plan,
   goal, expectation, request or possibility), its direction (up or down),
