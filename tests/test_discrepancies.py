@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.verify.details import get_reader
-from assistant.verify.discrepancies import compare
+from assistant.verify.discrepancies import Comparison, compare
+
+
+def compared(claim: str, source: str) -> Comparison:
+    reader = get_reader()
+    return compare(reader.read(claim), reader.read(source))
 
 
 def differences(claim: str, source: str) -> list[str]:
-    reader = get_reader()
-    return [d.kind for d in compare(reader.read(claim), reader.read(source)).differences]
+    return [d.kind for d in compared(claim, source).differences]
 
 
 @pytest.mark.parametrize(("claim", "source", "kind"), [
@@ -151,14 +155,12 @@ def test_a_pronoun_may_stand_for_one_unsaid_name_of_the_claim() -> None:
 
 
 def test_a_person_named_by_surname_alone_is_named() -> None:
-    reader = get_reader()
     # Fictional: Marta Lindqvist, Orla and Ivo Penn are invented; the tagger misses this surname alone.
-    found = compare(reader.read("Marta Lindqvist started her career as a rower in 1990."),
-                    reader.read("Lindqvist started her career as a rower in 1990."))
+    found = compared("Marta Lindqvist started her career as a rower in 1990.",
+                     "Lindqvist started her career as a rower in 1990.")
     assert not found.unstated_of(frozenset({"name"}))
     # The surname inside another person's name is someone else.
-    other = compare(reader.read("Orla Penn opened the Tollbury library."),
-                    reader.read("Ivo Penn opened the Tollbury library."))
+    other = compared("Orla Penn opened the Tollbury library.", "Ivo Penn opened the Tollbury library.")
     assert other.unstated_of(frozenset({"name"})) == ["Orla Penn"]
 
 
@@ -173,8 +175,7 @@ def test_a_person_named_by_surname_alone_is_named() -> None:
      "The Velmora sound developed in the late 1960s and early 1970s."),
 ])
 def test_a_date_inside_a_period_or_a_decade_agrees(claim: str, source: str) -> None:
-    reader = get_reader()
-    found = compare(reader.read(claim), reader.read(source))
+    found = compared(claim, source)
     assert any(a.kind == "date" for a in found.agreements) and not found.differences
 
 
@@ -183,13 +184,11 @@ def test_a_year_outside_the_decade_differs() -> None:
 
 
 def test_a_pronoun_after_an_opening_phrase_stands_for_the_claims_person_and_is_about_her() -> None:
-    reader = get_reader()
     # Fictional: Orla Penn is invented. "club secretary" is no one the pronoun could be besides her.
-    found = compare(reader.read("Orla Penn founded the Keswater rowing club in 1978."),
-                    reader.read("As club secretary, she founded the Keswater rowing club in 1978."))
+    found = compared("Orla Penn founded the Keswater rowing club in 1978.",
+                     "As club secretary, she founded the Keswater rowing club in 1978.")
     assert not found.unstated_of(frozenset({"name"}))
-    other_words = compare(reader.read("Orla Penn acted in films."),
-                          reader.read("She is known for her screen roles in Tollbury Nights."))
+    other_words = compared("Orla Penn acted in films.", "She is known for her screen roles in Tollbury Nights.")
     assert other_words.about_the_claim
 
 
@@ -201,8 +200,7 @@ def test_a_total_said_to_be_a_figure_counts_what_follows_its_of() -> None:
 
 
 def test_a_form_of_address_is_no_part_of_the_name() -> None:
-    reader = get_reader()
     # Fictional: Dr Orla Penn is invented.
-    found = compare(reader.read("A Keswater hydrologist, Dr Penn, said the river rose."),
-                    reader.read("The river rose, said hydrologist Orla Penn of Keswater University."))
+    found = compared("A Keswater hydrologist, Dr Penn, said the river rose.",
+                     "The river rose, said hydrologist Orla Penn of Keswater University.")
     assert not found.unstated_of(frozenset({"name"}))
