@@ -569,7 +569,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         counted, noun = ("", None) if unit else _counted(doc, tok, end_i)
         verb = _governing_verb(head)
         if not counted and not unit and (total := _total_of(head)) is not None:
-            # "The number of detainees transferred on Wednesday was 230" counts detainees, transferred.
+            # "The number of boats damaged on Sunday was 12" counts boats, damaged.
             noun, counted = total, str(total.lemma_.lower())
             verb = next((c for c in (*total.children, *total.head.head.children)
                          if c.dep_ == "acl" and c.pos_ == "VERB"), verb)

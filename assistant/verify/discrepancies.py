@@ -299,9 +299,9 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
 
 
 def _by_surname(name: Name, source: Details) -> bool:
-    """Whether the text names the claim's person by surname alone ("Ellis also wrote ..." for Bret Easton Ellis), as
-    a story does after its first mention, where the tagger often misses it. Not where that word is part of another
-    person's name in the text ("Karl Varnhagen" is no mention of Ilse Varnhagen)."""
+    """Whether the text names the claim's person by surname alone ("Lindqvist also wrote ..." for Marta Lindqvist),
+    as a story does after its first mention, where the tagger often misses it. Not where that word is part of
+    another person's name in the text ("Ivo Penn" is no mention of Orla Penn)."""
     words = name.text.split()
     if name.label != "PERSON" or len(words) < 2 or len(words[-1]) < 3 or not words[-1][:1].isupper():
         return False

@@ -20,7 +20,7 @@ window's two probabilities are adjusted:
   or to the rest of its article (a sentence about someone else in the same
   story), and never for one that does not tell of the claim's event ("opened
   a review" says nothing against "announced the deal");
-- a window whose refutation is set aside so does not support the claim either
+- a window whose refutation is set aside does not support the claim either
   where the classifier read it as more against the claim than for it, unless
   it states every detail of the claim alike, a figure or a date among them;
 - a window that agrees with the claim in no detail, does not tell of its
