@@ -166,13 +166,13 @@ def test_a_person_named_by_surname_alone_is_named() -> None:
 
 @pytest.mark.parametrize(("claim", "source"), [
     # Each end of a period is a date: the second is stated.
-    ("Orla Penn died on February 2, 2013.", "Orla Penn (April 8, 1974 \u2212 February 2, 2013) was a Keswater rower."),
-    ("The Tollbury film was finished in August 1995.",
-     "The Tollbury film was shot from September 1994 to August 1995."),
+    ("Orla Penn died on October 9, 2004.", "Orla Penn (March 3, 1951 \u2212 October 9, 2004) rowed for Keswater."),
+    ("The Tollbury bypass was finished in January 2003.",
+     "Crews worked on the Tollbury bypass from May 2002 to January 2003."),
     # A decade is borne out by a year inside it and by the same decade.
     ("The Harlow mill was built in the 1880s.", "The Harlow mill was built in 1884."),
-    ("The Velmora sound developed in the early 1970's.",
-     "The Velmora sound developed in the late 1960s and early 1970s."),
+    ("The Velmora choir first toured abroad in the early 1960's.",
+     "The Velmora choir first toured abroad between the late 1950s and early 1960s."),
 ])
 def test_a_date_inside_a_period_or_a_decade_agrees(claim: str, source: str) -> None:
     found = compared(claim, source)
@@ -188,7 +188,7 @@ def test_a_pronoun_after_an_opening_phrase_stands_for_the_claims_person_and_is_a
     found = compared("Orla Penn founded the Keswater rowing club in 1978.",
                      "As club secretary, she founded the Keswater rowing club in 1978.")
     assert not found.unstated_of(frozenset({"name"}))
-    other_words = compared("Orla Penn acted in films.", "She is known for her screen roles in Tollbury Nights.")
+    other_words = compared("Orla Penn acted in films.", "She played the lead in the stage version of Tollbury Nights.")
     assert other_words.about_the_claim
 
 

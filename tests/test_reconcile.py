@@ -53,8 +53,8 @@ def test_a_refutation_of_a_sentence_that_does_not_tell_of_the_claims_event_is_dr
 def test_a_window_read_more_against_the_claim_than_for_it_does_not_support_it_once_the_refutation_is_dropped(
 ) -> None:
     # The refutation is below REFUTE_ALONE and no slot bears it out; the support beneath it does not stand either.
-    claim = "The Mod Quartet is a Velmora film."
-    window = "The Mod Quartet is a Velmora crime drama series that ran from 1968 to 1973."
+    claim = "The Harlow Quartet is a Velmora film."
+    window = "The Harlow Quartet is a Velmora radio comedy that was broadcast between 1981 and 1986."
     out = adjusted(claim, window, 0.3, 0.64)
     assert out[SUPPORTED] == 0.0 and out[REFUTED] == 0.0
     # A window read as more for than against keeps its support.

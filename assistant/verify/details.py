@@ -884,7 +884,7 @@ def _dates(doc: Any) -> list[When]:
     return found
 
 
-#: Words that join the two ends of a period ("September 1994 to August 1995", "April 8, 1974 – February 2, 2013").
+#: Words that join the two ends of a period ("May 2002 to January 2003", "March 3, 1951 – October 9, 2004").
 _RANGE_WORDS = frozenset({"to", "until", "till", "through", "and", "-", "\u2013", "\u2014"})
 
 
