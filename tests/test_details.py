@@ -51,6 +51,25 @@ def test_a_year_inside_a_date_is_a_date_not_a_figure() -> None:
     assert "2,026" not in read.canonical
 
 
+def _dates_of_span(text: str, first: str, last: str) -> list[tuple[int | None, int | None, int | None]]:
+    """The dates read where the tagger made one date span from ``first`` to ``last`` (it does so for some texts)."""
+    from spacy.tokens import Span
+
+    doc = get_reader().nlp(text)
+    start = next(t.i for t in doc if t.text == first)
+    end = next(t.i for t in doc if t.text == last and t.i >= start) + 1
+    doc.ents = [Span(doc, start, end, label="DATE")]
+    return [(w.year, w.month, w.day) for w in details_module._dates(doc)]
+
+
+def test_each_end_of_a_period_tagged_as_one_span_is_a_date_and_a_day_left_out_is_taken_back() -> None:
+    assert _dates_of_span("Crews worked on the Tollbury bypass from May 2002 to January 2003.", "May", "2003") == [
+        (2002, 5, None), (2003, 1, None)]
+    assert _dates_of_span("Orla Penn rowed for Keswater (1971 \u2013 1980).", "1971", "1980") == [
+        (1971, None, None), (1980, None, None)]
+    assert _dates_of_span("Orla Penn died on 9 October 2004.", "October", "2004") == [(2004, 10, 9)]
+
+
 def test_how_often_is_a_count_not_a_multiple() -> None:
     [met] = get_reader().read("The Keswater council met three times in May.").quantities
     assert (met.value, met.unit, met.counted) == (3.0, "", "time")

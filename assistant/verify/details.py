@@ -864,14 +864,11 @@ def _dates(doc: Any) -> list[When]:
             words = [t.lower_ for t in part]
             year, decade = None, False
             for t in part:
-                digits = t.text[:-1] if t.text.endswith("s") else t.text
-                if not (digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100):
-                    continue
-                # "the 1970s", "the early 1970's": a decade, not its first year.
-                decade = int(digits) % 10 == 0 and (digits != t.text or (t.i + 1 < len(doc) and t.nbor().lower_ in (
-                    "'s", "’s")))
-                year = int(digits)
-                break
+                if (year := _year_of(t)) is not None:
+                    # "the 1970s", "the early 1970's": a decade, not its first year.
+                    decade = year % 10 == 0 and (t.text.endswith("s") or (t.i + 1 < len(doc) and t.nbor().lower_ in (
+                        "'s", "’s")))
+                    break
             month = next((_MONTHS[w] for w in words if w in _MONTHS and not (w == "may" and len(words) == 1)), None)
             season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
             day = _day_of(part.text) if month is not None else None
@@ -908,8 +905,13 @@ def _date_parts(doc: Any, ent: Any) -> list[Any]:
 
 
 def _names_a_time(span: Any) -> bool:
-    return any(t.lower_ in _MONTHS or t.lower_ in _SEASONS or (t.text.rstrip("s")[:4].isdigit() and len(
-        t.text.rstrip("s")) == 4) for t in span)
+    return any(t.lower_ in _MONTHS or t.lower_ in _SEASONS or _year_of(t) is not None for t in span)
+
+
+def _year_of(token: Any) -> int | None:
+    """The year a word names: "2013", or the first of a decade, "1970s"."""
+    digits = token.text.removesuffix("s")
+    return int(digits) if digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100 else None
 
 
 @lru_cache(maxsize=4096)
