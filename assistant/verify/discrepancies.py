@@ -215,10 +215,11 @@ def _decade_agrees(a: When, b: When) -> bool | None:
     "the 1970s", only not contradicted."""
     if a.year is None or b.year is None:
         return None
-    inside = (a.year <= b.year <= a.year + 9) if a.decade else (b.year <= a.year <= b.year + 9)
     if a.decade and b.decade:
         return a.year == b.year
-    return (True if a.decade else None) if inside else False
+    if a.decade:
+        return a.year <= b.year <= a.year + 9
+    return None if b.year <= a.year <= b.year + 9 else False
 
 
 def _dates_one_event(a: When, b: When) -> bool:
