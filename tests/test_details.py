@@ -80,7 +80,7 @@ def test_decades_and_centuries_count_years_and_one_of_many_is_no_count() -> None
     [decades] = get_reader().read("The Keswater choir has sung for over five decades.").quantities
     assert (decades.value, decades.counted, decades.bound) == (50.0, "year", "more_than")
     assert "5 decades" in get_reader().read("The Keswater choir has sung for over five decades.").canonical
-    assert get_reader().read("Tessel was one of the best-selling cheeses in Harlow.").quantities == ()
+    assert get_reader().read("Keswater was one of the busiest ports on the Harlow coast.").quantities == ()
 
 
 def test_verbs_carry_negation_mode_direction_and_roles_with_passives_turned_round() -> None:

@@ -439,7 +439,7 @@ def by_pronoun(doc: Any) -> bool:
     for token in doc:
         if token.text in {'"', "\u201c", "\u201d"}:
             quoted = not quoted
-        # A noun in an opening phrase ("As Prime Minister, she ...") names no one the pronoun could stand for.
+        # A noun in an opening phrase ("As club secretary, she ...") names no one the pronoun could stand for.
         named = named or ((token.ent_type_ in _NAMED or token.pos_ in {"PROPN", "NOUN"}) and not _in_phrase(token))
         if quoted or named:
             continue
@@ -532,7 +532,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             if parsed is None:
                 continue
             if lower == "one" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
-                continue  # "one of the best-selling singles": one among many, not a count to check
+                continue  # "one of the busiest ports": one among many, not a count to check
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
                 continue  # "two dozen", "two thirds": read with the word that follows
             value, scale = parsed
