@@ -204,3 +204,47 @@ def test_a_form_of_address_is_no_part_of_the_name() -> None:
     found = compared("A Keswater hydrologist, Dr Penn, said the river rose.",
                      "The river rose, said hydrologist Orla Penn of Keswater University.")
     assert not found.unstated_of(frozenset({"name"}))
+
+
+def test_an_organisation_named_by_its_first_word_is_named() -> None:
+    # Fictional: Quorra Mills and Quorra Bank are invented.
+    found = compared("Quorra Mills paid €40m for the Tessel bakery.", "Quorra paid €40m for the Tessel bakery.")
+    assert not found.unstated_of(frozenset({"name"})) and found.shared_names == 2
+    # The first word opening another name is another organisation.
+    other = compared("Quorra Mills paid €40m for the Tessel bakery.", "Quorra Bank paid €40m for the Tessel bakery.")
+    assert other.shared_names == 1 and "name" in [d.kind for d in other.differences]
+
+
+def test_an_article_may_name_the_claims_organisation_by_place_and_kind() -> None:
+    # Fictional: Keswater and its hospitals are invented. The sentence says "the hospital"; its article says whose.
+    reader = get_reader()
+    claim = reader.read("Keswater Valley Hospital employs 900 nurses.")
+    sentence = reader.read("The hospital employs 900 nurses.")
+    article = "Inside Keswater's new hospital\n\nThe hospital employs 900 nurses."
+    found = compare(claim, sentence, article)
+    assert not found.unstated_of(frozenset({"name"})) and found.named_elsewhere == 1
+    # An article that names another hospital of the place is not about this one.
+    rival = "Keswater General Hospital hires nurses\n\nThe hospital employs 900 nurses."
+    assert compare(claim, sentence, rival).unstated_of(frozenset({"name"})) == ["Keswater Valley Hospital"]
+
+
+def test_a_share_of_a_stated_whole_agrees_with_the_share() -> None:
+    # "Of the 400 flats, 100 ..." states a quarter; another share differs from no figure of it.
+    found = compared("A quarter of the flats in the Tollbury tower are empty.",
+                     "Of the 400 flats in the Tollbury tower, 100 are empty.")
+    assert any(a.kind == "number" for a in found.agreements) and not found.unstated_of(frozenset({"number"}))
+    assert compared("One in four of the Velmora ferry's crew are new.",
+                    "Eleven of the Velmora ferry's 44 crew are new.").agreements
+
+
+def test_something_under_way_is_no_plan_overstated() -> None:
+    # Fictional firms. "is being bought" is neither done nor only agreed: an agreement to buy does not contradict it.
+    assert "modality" not in differences("Tessel Bakeries is being bought by Quorra Mills.",
+                                         "Quorra Mills has agreed to buy Tessel Bakeries.")
+    assert "modality" in differences("Quorra Mills has bought Tessel Bakeries.",
+                                     "Quorra Mills has agreed to buy Tessel Bakeries.")
+
+
+def test_bringing_something_in_is_the_opposite_of_doing_away_with_it() -> None:
+    assert differences("The Ostervik council introduced a tourist tax.",
+                       "The Ostervik council scrapped its tourist tax.") == ["negation"]

@@ -97,6 +97,8 @@ class Quantity:
     end: int
     #: A bound that says who or what qualifies ("firms with fewer than 50 employees"), not how many there were.
     threshold: bool = False
+    #: A share the text implies rather than states ("126 of the 420 beds" is 30 %): a claim need not state it.
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,10 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
                    ("buy", "sell"), ("join", "leave"), ("open", "shut"), ("pass", "reject"), ("admit", "deny"),
                    ("lift", "impose"), ("convict", "clear"), ("hire", "dismiss"), ("hire", "sack"),
                    ("hire", "lay"), ("resign", "stay")]
+#: Bringing something in against doing away with it ("introduced a charge", "scrapped the charge"): every verb of one
+#: group is the opposite of every verb of the other.
+_BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
+_DO_AWAY = ("scrap", "abolish", "axe", "lift", "withdraw", "repeal", "cancel", "end")
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
@@ -254,7 +260,8 @@ def antonyms() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     rows = [line.split("\t") for line in ANTONYMS.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#")]
-    for a, b in [(row[1], row[2]) for row in rows] + _EXTRA_ANTONYMS:
+    groups = [(a, b) for a in _BRING_IN for b in _DO_AWAY]
+    for a, b in [(row[1], row[2]) for row in rows] + _EXTRA_ANTONYMS + groups:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in found.items()}
@@ -596,7 +603,26 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         used.update(range(start_i, end_i))
         spoken = _spoken(replace(q, value=value * scale))
         rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
+        whole = _whole_of(tok) if not unit and not share and bound in ("exact", "about") else None
+        if whole is not None and 0 < q.value <= whole:
+            found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
+                                 phrase=f"{q.phrase} (of {_plain(whole)})"))
     return found, rewrites
+
+
+def _whole_of(number: Any) -> float | None:
+    """The whole a count is part of, where the text gives both: "126 of the 420 beds", "Of the 420 beds, 126 are in
+    single rooms" -> 420."""
+    holders = [number]
+    if number.dep_ in ("nsubj", "nsubjpass") and number.head.pos_ in ("VERB", "AUX"):
+        holders.append(number.head)
+    for holder in holders:
+        for of in (c for c in holder.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for noun in (c for c in of.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")):
+                count = next((c for c in noun.children if c.dep_ == "nummod"), None)
+                if count is not None and (v := _number_value(count)) is not None:
+                    return v[0] * v[1] if v[1] > 0 else None
+    return None
 
 
 def _qualifies(noun: Any, verb: Any) -> bool:
@@ -734,6 +760,10 @@ def _mode(verb: Any) -> Mode:
         return "plan" if verb.dep_ == "xcomp" else "event"
     # "costs", "employs": a present state, which neither a past event nor a plan contradicts by its mode alone.
     if verb.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return "state"
+    # "is being bought", "are building": under way now, which says neither that it is done nor only planned.
+    if any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in verb.children) and (
+            verb.tag_ == "VBG" or any(c.dep_ == "auxpass" and c.tag_ == "VBG" for c in verb.children)):
         return "state"
     return "event"
 

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, antonyms, same_verb
+from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, antonyms, name_key, same_verb
 from .mentions import canonical
 from .verdict import DetailNote
 
@@ -139,6 +139,8 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
 
 def _compare_quantities(claim: Details, source: Details, out: Comparison) -> None:
     for q in claim.quantities:
+        if q.derived:
+            continue  # the claim's own words state the count and the whole; the share is read for the source's
         candidates = [s for s in source.quantities if comparable(q, s)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
@@ -278,11 +280,11 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
         if any(names_match(name.key, s.key) for s in source.names) or name.key in text_key or name.key in headline:
             out.shared_names += 1
             continue
-        if name.key in title_key:
+        if name.key in title_key or _by_head_noun(name, context):
             out.shared_names += 1
             out.named_elsewhere += 1
             continue
-        if _by_surname(name, source):
+        if _by_surname(name, source) or _by_first_word(name, source):
             out.shared_names += 1
             continue
         # The named-entity tagger types unfamiliar names unevenly (Slovakia an organisation, Slovenia a place),
@@ -311,6 +313,55 @@ def _by_surname(name: Name, source: Details) -> bool:
         if all(names_match(name.key, s.key) for s in inside):
             return True
     return False
+
+
+#: Words that open many names and so do not stand for one alone ("New", "North", "Saint").
+_NAME_OPENERS = frozenset({"new", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "upper", "lower", "great", "greater", "old", "saint", "royal", "national", "united",
+                           "central", "general", "first", "city", "state", "county", "port", "lake", "mount"})
+
+
+def _short_form(name: Name) -> str:
+    """The word a story shortens an organisation's or a place's name to ("Halvard" for Halvard Foods), or "" where
+    the name has one word, is a person's (see ``_by_surname``) or opens with a word that many names share."""
+    words = name.text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    first = words[0].removesuffix("'s").removesuffix("’s") if words else ""
+    if name.label == "PERSON" or len(words) < 2 or len(first) < 4 or not first[:1].isupper() or (
+            first.lower() in _NAME_OPENERS):
+        return ""
+    return first
+
+
+def _by_first_word(name: Name, source: Details) -> bool:
+    """Whether the text names the claim's organisation or place by its first word alone ("Halvard paid up" for
+    Halvard Foods). Not where that word opens another name in the text ("Halvard Bank" is no mention of Halvard
+    Foods)."""
+    first = _short_form(name)
+    if not first:
+        return False
+    for found in re.finditer(rf"(?<![\w'’-]){re.escape(first)}(?![\w-])", source.text):
+        inside = [s for s in source.names if s.start <= found.start() and found.end() <= s.end]
+        if all(names_match(name.key, s.key) for s in inside):
+            return True
+    return False
+
+
+def _by_head_noun(name: Name, context: str) -> bool:
+    """Whether an article names the claim's organisation or place by its first word and what it is ("Kelmere's new
+    hospital", "the hospital" for Kelmere Valley Hospital), with no other name of that kind in it ("Kelmere General
+    Hospital" would be another)."""
+    first = _short_form(name)
+    head = name.text.split()[-1].removesuffix("'s").removesuffix("’s")
+    if not first or not head[:1].isupper() or not head.isalpha():
+        return False
+    if not re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", context) or not re.search(
+            rf"(?<![\w-]){re.escape(head.lower())}(?![\w-])", context):
+        return False
+    others = re.finditer(rf"((?:[A-Z][\w'’-]*\s+)+){re.escape(head)}(?![\w-])", context)
+    own = set(name.key.split())
+    return all(own <= set(name_key(f"{m.group(1)}{head}").split()) for m in others)
 
 
 def _unique(names: tuple[Name, ...]) -> list[Name]:

@@ -97,7 +97,7 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
             if c.claim_event and not c.shared_event and not c.agreements and c.named_elsewhere and (
                     out[i, SUPPORTED] < SUPPORT_ALONE):
                 out[i, SUPPORTED] = 0.0
-            if c.shared_event and _states_figures(c):
+            if (c.shared_event or not c.claim_event) and _states_figures(c):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
 
