@@ -248,3 +248,26 @@ def test_something_under_way_is_no_plan_overstated() -> None:
 def test_bringing_something_in_is_the_opposite_of_doing_away_with_it() -> None:
     assert differences("The Ostervik council introduced a tourist tax.",
                        "The Ostervik council scrapped its tourist tax.") == ["negation"]
+
+
+def test_a_figure_of_the_same_verb_done_to_someone_else_named_is_no_difference() -> None:
+    # Fictional clubs and players. Another club's signing of another player, 31, says nothing of this one's age.
+    found = compared("Tollbury Athletic signed the 24-year-old striker Ilse Marrowby from Velmora.",
+                     "Velmora have signed the striker Petra Lund, 31, from Harlow Rovers.")
+    assert "number" not in [d.kind for d in found.differences]
+    assert differences("Tollbury Athletic signed the 24-year-old striker Ilse Marrowby from Velmora.",
+                       "Tollbury Athletic signed the 26-year-old striker Ilse Marrowby from Velmora.") == ["number"]
+
+
+def test_a_text_that_tells_of_the_event_as_done_agrees_whatever_its_headline_meant() -> None:
+    found = compared("Quorra Mills bought Tessel Bakeries.",
+                     "Quorra Mills moves to buy Tessel Bakeries\n\nQuorra Mills bought Tessel Bakeries on Monday.")
+    assert not found.differences and any(a.kind == "event" for a in found.agreements)
+
+
+def test_the_scale_of_a_sum_is_no_verb() -> None:
+    # "m" after a figure may be tagged a verb ("I'm"): the figure hangs on the verb of the sentence, so another
+    # sum said of another verb ("cost £310m") is no difference from "paid £4.5m".
+    found = compared("Thorsby Lane paid the Keswater board £4.5m to settle the case.",
+                     "The Keswater pool cost £31m to build.")
+    assert "number" not in [d.kind for d in found.differences]

@@ -59,3 +59,13 @@ def test_a_window_read_more_against_the_claim_than_for_it_does_not_support_it_on
     assert out[SUPPORTED] == 0.0 and out[REFUTED] == 0.0
     # A window read as more for than against keeps its support.
     assert adjusted(claim, window, 0.64, 0.3)[SUPPORTED] > 0.0
+
+
+def test_a_window_stating_every_figure_of_a_claim_of_no_event_supports_it_at_the_floor() -> None:
+    # Fictional: the Harlow ferry is invented. "Three in ten" is 30 %, which "Of the 40 crew, 12 ..." states.
+    out = adjusted("Three in ten of the Harlow ferry's crew are new.", "Of the Harlow ferry's 40 crew, 12 are new.",
+                   0.2, 0.2)
+    assert out[SUPPORTED] >= reconcile.SUPPORT_FLOOR
+    # A window that leaves the figure unsaid does not.
+    assert adjusted("Three in ten of the Harlow ferry's crew are new.", "The Harlow ferry's crew are new.",
+                    0.2, 0.2)[SUPPORTED] < reconcile.SUPPORT_FLOOR

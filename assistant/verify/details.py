@@ -678,8 +678,16 @@ def _total_of(figure: Any) -> Any:
     return None
 
 
+def _scale_suffix(token: Any) -> bool:
+    """The "m" of "£4.5m", which the tagger may read as a verb ("I'm")."""
+    return bool(token.lower_ in _SCALES and token.i > 0 and token.nbor(-1).like_num
+                and not token.nbor(-1).whitespace_)
+
+
 def _governing_verb(token: Any) -> Any:
     seen = 0
+    if _scale_suffix(token) and token.head.i != token.i:
+        token = token.head
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i and seen < 8:
         token, seen = token.head, seen + 1
     return token if token.pos_ in ("VERB", "AUX") else None
@@ -812,7 +820,7 @@ def _extent(token: Any) -> list[int]:
 def _predicates(doc: Any) -> list[Predicate]:
     found = []
     for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass"):
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or _scale_suffix(tok):
             continue
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue

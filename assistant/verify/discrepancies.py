@@ -141,7 +141,7 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
     for q in claim.quantities:
         if q.derived:
             continue  # the claim's own words state the count and the whole; the share is read for the source's
-        candidates = [s for s in source.quantities if comparable(q, s)]
+        candidates = [s for s in source.quantities if comparable(q, s) and not _other_parties(q, s, claim, source)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
         # A bare count agrees only with a count of the same thing ("fewer than 500 homes" is not borne out by "one
@@ -176,6 +176,19 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.unstated.append(("number", q.text))
         if any(_within(q.value, s.value, EXACT_TOLERANCE) and q.unit == s.unit for s in source.quantities):
             out.shared_values += 1
+
+
+def _other_parties(claim_q: Quantity, source_q: Quantity, claim: Details, source: Details) -> bool:
+    """Whether the two figures hang on the same verb done by or to others named ("Brackmoor signed Lindgart, 31"
+    is no age of the player Varnhold signed): another event, whose figures cannot contradict the claim's."""
+    named_c, named_s = _named(claim), _named(source)
+
+    def differ(a: str, b: str) -> bool:
+        return bool(a) and bool(b) and a in named_c and b in named_s and not _role_match(a, b)
+
+    return any(differ(c.agent, p.agent) or differ(c.patient, p.patient)
+               for c in claim.predicates if c.lemma == claim_q.verb
+               for p in source.predicates if p.lemma == source_q.verb)
 
 
 def _same_mode(a: str, b: str) -> bool:
@@ -457,16 +470,18 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
                and not _role_match(c.patient, s.patient) and c.patient in _named(claim) and s.patient in _named(source)
                for s in same):
             out.unstated.append(("name", c.patient))
-        for s in aligned:
+        # A text that tells of the event as the claim does somewhere ("signed him on Tuesday" under a headline
+        # "to sign him") bears it out, whatever its other mentions say.
+        alike = [s for s in aligned if s.negated == c.negated and not _overstates(c.mode, s.mode)]
+        if alike:
+            out.agreements.append(_note("event", _phrase(c), _phrase(alike[0]), True))
+        for s in aligned if not alike else []:
             if s.negated != c.negated:
                 out.differences.append(_note("negation", _phrase(c), _phrase(s), False))
                 break
             if _overstates(c.mode, s.mode):
                 out.differences.append(_note("modality", _phrase(c), _phrase(s), False))
                 break
-        else:
-            if aligned:
-                out.agreements.append(_note("event", _phrase(c), _phrase(aligned[0]), True))
         contrary = [s for s in source.predicates if s.lemma in opposites.get(c.lemma, ()) and _aligned(c, s)
                     and (s.agent or s.patient) and (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient))]
         for s in contrary:
