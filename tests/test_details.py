@@ -76,6 +76,30 @@ def test_how_often_is_a_count_not_a_multiple() -> None:
     assert get_reader().read("The Keswater council met twice.").quantities == ()
 
 
+def test_a_multiple_of_what_someone_had_is_a_multiple() -> None:
+    [times] = get_reader().read("Orla Penn's pay at Keswater is three times what she earned at Harlow.").quantities
+    assert (times.value, times.unit) == (3.0, "times")
+    twice = get_reader().read("Orla Penn will earn €900 a week at Keswater, twice her pay at Harlow.").quantities
+    assert [(q.value, q.unit) for q in twice] == [(900.0, "EUR"), (2.0, "times")]
+
+
+def test_a_comparison_is_told_from_a_bound_on_a_figure() -> None:
+    reader = get_reader()
+    assert reader.read("The Keswater river peaked lower in 2026 than in the 2019 flood.").compares
+    assert reader.read("Trams to Harlow take longer than they did before the works.").compares
+    assert not reader.read("More than 300 homes in Keswater were damaged.").compares
+    assert not reader.read("Keswater nurses got 2 per cent, less than the 5 per cent they asked for.").compares
+
+
+def test_a_post_is_read_with_the_place_it_is_of_before_or_after_the_name() -> None:
+    # Fictional: Orla Penn, Keswater and Harlow are invented.
+    reader = get_reader()
+    [before] = reader.read("Keswater mayor Orla Penn opened the bridge.").titles
+    [after] = reader.read("Orla Penn, the mayor of Harlow, opened the bridge.").titles
+    assert (before.person, before.role, before.place) == ("orla penn", "mayor", "keswater")
+    assert (after.person, after.role, after.place) == ("orla penn", "mayor", "harlow")
+
+
 def test_decades_and_centuries_count_years_and_one_of_many_is_no_count() -> None:
     [decades] = get_reader().read("The Keswater choir has sung for over five decades.").quantities
     assert (decades.value, decades.counted, decades.bound) == (50.0, "year", "more_than")

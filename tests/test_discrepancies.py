@@ -271,3 +271,10 @@ def test_the_scale_of_a_sum_is_no_verb() -> None:
     found = compared("Thorsby Lane paid the Keswater board £4.5m to settle the case.",
                      "The Keswater pool cost £31m to build.")
     assert "number" not in [d.kind for d in found.differences]
+
+
+def test_the_same_person_in_the_same_post_of_another_place_is_a_name_mixed_up() -> None:
+    assert "name" in differences("Orla Penn, the mayor of Harlow, opened the Keswater bridge.",
+                                 "Keswater mayor Orla Penn opened the Keswater bridge.")
+    assert "name" not in differences("Orla Penn, the mayor of Keswater, opened the bridge.",
+                                     "Keswater mayor Orla Penn opened the bridge.")

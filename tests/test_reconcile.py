@@ -69,3 +69,10 @@ def test_a_window_stating_every_figure_of_a_claim_of_no_event_supports_it_at_the
     # A window that leaves the figure unsaid does not.
     assert adjusted("Three in ten of the Harlow ferry's crew are new.", "The Harlow ferry's crew are new.",
                     0.2, 0.2)[SUPPORTED] < reconcile.SUPPORT_FLOOR
+
+
+def test_dates_of_a_comparison_stated_alike_do_not_support_it_at_the_floor() -> None:
+    # Both years are in the window, but which way the comparison went is not read from them.
+    claim = "The Harlow river peaked lower in 2026 than in the 2019 flood."
+    window = "The Harlow river peaked at 4.7 metres in 2026; in the 2019 flood it peaked at 4.1 metres."
+    assert adjusted(claim, window, 0.2, 0.3)[SUPPORTED] < reconcile.SUPPORT_FLOOR

@@ -147,6 +147,19 @@ class Predicate:
 
 
 @dataclass(frozen=True)
+class Title:
+    """A person's post with the place or body it is of: "Hollin Cray mayor Pia Ranveld", "Pia Ranveld, the mayor
+    of Dunmerrow"."""
+
+    person: str  # the person's key ("pia ranveld")
+    role: str  # the post's lemma ("mayor")
+    place: str  # the key of where or what it is of ("hollin cray")
+    text: str  # how the text gives post and place, for people: "Hollin Cray mayor", "the mayor of Dunmerrow"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Details:
     """Everything the reader found in one text; offsets are into that text."""
 
@@ -161,6 +174,10 @@ class Details:
     canonical: str = ""
     #: The text names someone or something only by a pronoun ("He was born in 1950"): see ``by_pronoun``.
     pronoun: bool = False
+    titles: tuple[Title, ...] = ()
+    #: The text sets two things against each other ("peaked lower than in 2015", "take longer than they did"):
+    #: its figures and dates are what is compared, so stating them alike says nothing of which way it went.
+    compares: bool = False
 
 
 # --- the vocabulary: data about English, not about any case -------------------------------------------------------
@@ -384,10 +401,12 @@ class DetailsReader:
         return Details(
             text=text[base : parts[-1][1]] if parts else "",
             quantities=moved("quantities"), dates=moved("dates"), names=moved("names"),
-            predicates=moved("predicates"), lemmas=frozenset().union(*(p.lemmas for p in pieces)),
+            predicates=moved("predicates"), titles=moved("titles"),
+            lemmas=frozenset().union(*(p.lemmas for p in pieces)),
             canonical=" ".join(p.canonical for p in pieces),
             # A later sentence's "he" has the window's earlier sentences to refer to; the first's has not.
             pronoun=bool(pieces) and pieces[0].pronoun,
+            compares=any(p.compares for p in pieces),
         )
 
 
@@ -418,7 +437,49 @@ def _details(doc: Any) -> Details:
                        and not t.like_num)
     return Details(text=doc.text, quantities=tuple(quantities), dates=tuple(dates), names=names,
                    predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites),
-                   pronoun=by_pronoun(doc))
+                   pronoun=by_pronoun(doc), compares=_compares(doc), titles=tuple(_titles(doc)))
+
+
+def _proper(token: Any) -> bool:
+    """A proper noun, or a capitalised word the tagger took for a common one ("Keswater mayor" opening a sentence)."""
+    return bool(token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text[:1].isupper()))
+
+
+def _titles(doc: Any) -> list[Title]:
+    """Each person given a post of a named place or body, before the name ("Hollin Cray mayor Pia Ranveld", "the
+    Dunmerrow mayor") or after it ("Pia Ranveld, the mayor of Dunmerrow"), read from the parse since the tagger
+    often misses unfamiliar names."""
+    found = []
+    for person in doc:
+        if person.pos_ != "PROPN" or person.dep_ == "compound":
+            continue
+        first = [c for c in person.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < person.i]
+        name = " ".join([*(c.text for c in first), person.text])
+        for post in person.children:
+            if post.pos_ != "NOUN" or post.dep_ not in ("compound", "appos"):
+                continue
+            places = [c for c in post.children if c.dep_ == "compound" and _proper(c)]
+            places += [o for of in post.children if of.dep_ == "prep" and of.lower_ == "of"
+                       for o in of.children if o.dep_ == "pobj" and _proper(o)]
+            for place in places:
+                words = sorted([place, *(c for c in place.children if c.dep_ == "compound" and _proper(c))],
+                               key=lambda t: t.i)
+                ends = [*words, post]
+                span = doc[min(t.i for t in ends) : max(t.i for t in ends) + 1]
+                found.append(Title(person=name_key(name), role=lemma_of(post), place=name_key(
+                    " ".join(t.text for t in words)), text=span.text, start=span.start_char, end=span.end_char))
+    return found
+
+
+def _compares(doc: Any) -> bool:
+    """A comparative with its "than" ("lower than in 2015"), not a bound on a figure ("more than 300")."""
+    for than in (t for t in doc if t.lower_ == "than" and t.i > 0):
+        after = [t for t in doc[than.i + 1 : than.i + 3] if t.pos_ != "DET"][:1]
+        if not after or after[0].like_num or after[0].lower_ in ("half", "third", "quarter", "dozen"):
+            continue  # "more than 300", "less than the 5 per cent they asked for": the figures are given
+        if any(t.tag_ in ("JJR", "RBR") for t in doc[max(0, than.i - 8) : than.i]):
+            return True
+    return False
 
 
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
@@ -635,7 +696,8 @@ def _qualifies(noun: Any, verb: Any) -> bool:
 def _multiplies(doc: Any, i: int) -> bool:
     """Whether "twice" or "N times" ending before ``i`` is a multiple of something ("twice the average", "three
     times as many", "four times higher") rather than how often ("met twice")."""
-    return i < len(doc) and (doc[i].pos_ == "DET" or doc[i].lower_ == "as" or doc[i].tag_ in ("JJR", "RBR"))
+    return i < len(doc) and (doc[i].pos_ == "DET" or doc[i].lower_ == "as"
+                             or doc[i].tag_ in ("JJR", "RBR", "PRP$", "WP"))
 
 
 def _bound(doc: Any, start_i: int) -> tuple[Bound, int]:

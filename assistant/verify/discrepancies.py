@@ -57,6 +57,8 @@ class Comparison:
     claim_event: bool = False
     #: Content words in common (lemmas), for a sentence that names its subject by a pronoun ("He wrote ...").
     shared_words: frozenset[str] = frozenset()
+    #: Whether the claim sets two things against each other (``Details.compares``).
+    claim_compares: bool = False
 
     @property
     def about_the_claim(self) -> bool:
@@ -314,6 +316,16 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
             out.unstated.append(("name", name.text))
 
 
+def _compare_titles(claim: Details, source: Details, out: Comparison) -> None:
+    """The same person in the same post of another place ("the mayor of Dunmerrow" against "Hollin Cray mayor Pia
+    Ranveld") is a name mixed up."""
+    for c in claim.titles:
+        for s in source.titles:
+            if c.person.split()[-1] == s.person.split()[-1] and c.role == s.role and not names_match(c.place, s.place):
+                out.differences.append(_note("name", c.text, s.text, False))
+                return
+
+
 def _by_surname(name: Name, source: Details) -> bool:
     """Whether the text names the claim's person by surname alone ("Lindqvist also wrote ..." for Marta Lindqvist),
     as a story does after its first mention, where the tagger often misses it. Not where that word is part of
@@ -506,12 +518,14 @@ def compare(claim: Details, source: Details, context: str = "") -> Comparison:
     ``context`` is the rest of the source's article (its title and text): a name it holds is the subject a
     sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated.
     """
-    out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS for p in claim.predicates))
+    out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS for p in claim.predicates),
+                     claim_compares=claim.compares)
     _compare_predicates(claim, source, out)
     shared_nouns = claim.lemmas & source.lemmas - LIGHT_VERBS
     out.shared_words = frozenset(shared_nouns)
     out.shared_event = out.shared_event and len(shared_nouns) >= 2
     _compare_names(claim, source, context, out)
+    _compare_titles(claim, source, out)
     _compare_quantities(claim, source, out)
     _compare_dates(claim, source, out)
     return out

@@ -103,8 +103,9 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
 
 
 def _states_figures(c: Comparison) -> bool:
-    """Every detail of the claim stated alike, a figure or a date among them."""
-    return c.complete and any(a.kind in ("number", "date") for a in c.agreements)
+    """Every detail of the claim stated alike, a figure or a date among them, and not what a comparison compares
+    ("peaked lower than in 2015": the dates agree whichever way it went)."""
+    return c.complete and not c.claim_compares and any(a.kind in ("number", "date") for a in c.agreements)
 
 
 def notes(found: Comparison) -> list[DetailNote]:
