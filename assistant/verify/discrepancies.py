@@ -140,6 +140,11 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
 
 
 def _compare_quantities(claim: Details, source: Details, out: Comparison) -> None:
+    # Verbs that a figure of the same unit or the same counted noun ties together ("passed a €2.5bn budget by 41
+    # votes to 29" and "approved a €2.5bn budget ... by 41 votes to 29"): a bare count on them is the same one.
+    tied = {(q.verb, s.verb) for q in claim.quantities for s in source.quantities
+            if q.verb and s.verb and (q.unit or q.counted) and s.unit == q.unit and s.counted == q.counted
+            and quantity_agrees(q, s)}
     for q in claim.quantities:
         if q.derived:
             continue  # the claim's own words state the count and the whole; the share is read for the source's
@@ -150,7 +155,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         # was killed").
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
                  and (not q.counted or not s.counted or q.counted == s.counted)
-                 and (bool(q.unit) or (q.counted and q.counted == s.counted) or same_verb(q.verb, s.verb))]
+                 and (bool(q.unit) or (q.counted and q.counted == s.counted) or same_verb(q.verb, s.verb)
+                      or (q.verb, s.verb) in tied)]
         agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
         opposed = [s for s in agreeing if s.verb in antonyms().get(q.verb, ())]
         if opposed:
