@@ -288,3 +288,26 @@ def test_a_bare_count_agrees_on_a_verb_that_another_figure_ties_to_the_claims() 
     untied = compared("The Keswater assembly passed the budget by 41 votes to 29.",
                       "The Keswater assembly approved the budget on Wednesday; 29 members spoke.")
     assert "29" in untied.unstated_of(frozenset({"number"}))
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    # A state said with its adjective, against the verb that ends it; a verb made again is the verb itself.
+    ("The Keswater library reopened to readers on 3 March.",
+     "The Keswater library stayed closed to readers throughout March."),
+    ("The Keswater library is open.", "The Keswater library is closed."),
+])
+def test_a_state_against_its_opposite_is_a_negation(claim: str, source: str) -> None:
+    assert differences(claim, source) == ["negation"]
+
+
+def test_a_state_said_with_not_and_its_opposite_agree() -> None:
+    found = compared("The Keswater library is not open.", "The Keswater library is closed.")
+    assert not found.differences and any(a.kind == "event" for a in found.agreements)
+    # A state held until a time is ended by its opposite then: no difference.
+    assert differences("The Harlow pool will stay closed until June.", "The Harlow pool will open in June.") == []
+
+
+def test_a_verb_made_again_is_no_negation_of_the_state_before_it() -> None:
+    # Reopening presupposes a closure: only a closure said to go on ("stayed closed") contradicts it.
+    assert differences("The Keswater library reopened to readers on 3 March.",
+                       "The Keswater library was closed to readers after the flood.") == []

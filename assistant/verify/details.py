@@ -144,6 +144,8 @@ class Predicate:
     text: str
     start: int
     end: int
+    #: A state said to go on ("remained closed", "stayed shut"), told with its adjective as the lemma.
+    lasting: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,8 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
 #: group is the opposite of every verb of the other.
 _BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
 _DO_AWAY = ("scrap", "abolish", "axe", "lift", "withdraw", "repeal", "cancel", "end")
+#: Verbs that link a subject to its state ("remained closed"): the adjective is the predicate compared.
+_LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
@@ -294,6 +298,24 @@ def synonyms() -> dict[str, frozenset[str]]:
             found.setdefault(a, set()).add(b)
             found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in found.items()}
+
+
+def opposites(a: str, b: str, again: bool = False) -> bool:
+    """Whether two lemmas undo each other; with ``again``, a verb made again with "re" counts as the verb itself
+    ("reopened" against "remained closed"), which only a state said to go on contradicts: "reopened on 4 February"
+    presupposes "was closed on Saturday"."""
+    known = antonyms()
+    if b in known.get(a, ()) or a in known.get(b, ()):
+        return True
+    return again and bool(a) and bool(b) and (b in known.get(_base(a), ()) or a in known.get(_base(b), ()))
+
+
+def _base(lemma: str) -> str:
+    """ "reopen" -> "open": only for a word neither word list knows, whose rest they do ("resign" stays)."""
+    known = antonyms()
+    if lemma.startswith("re") and lemma not in known and lemma not in synonyms() and lemma[2:].lstrip("-") in known:
+        return lemma[2:].lstrip("-")
+    return lemma
 
 
 def same_verb(a: str, b: str) -> bool:
@@ -942,13 +964,22 @@ def _predicates(doc: Any) -> list[Predicate]:
                         break
         lemma = tok.lemma_.lower()
         direction = _direction_of(tok, sides=False)
-        if tok.pos_ == "AUX" and not (patient or direction):
-            continue
         # A gerund or participle that no auxiliary carries ("celebrating", "the detained men") is a
         # description, not an event or a plan of its own.
         mode: Mode = "state" if tok.tag_ in ("VBG", "VBN") and not any(
             c.dep_ in ("aux", "auxpass") for c in tok.children) and tok.dep_ != "ROOT" else _mode(tok)
         said = doc[min(reach) : max(reach) + 1].text if max(reach) - min(reach) < 20 else tok.text
+        if lemma in _LINKS and not any(c.lower_ in ("until", "till") for c in tok.subtree):
+            # "remained closed", "will stay closed", "is open": the state is what is said, as its adjective, so
+            # that its opposite verb can be set against it ("reopened", "will not open"). Not a state held "until"
+            # a time, which its opposite then ends ("closed until June" and "opens in June" agree).
+            for adj in (c for c in tok.children if c.dep_ == "acomp" and c.lower_ in antonyms()):
+                found.append(Predicate(lemma=adj.lower_, negated=negated, mode=mode, direction="", agent=agent,
+                                       patient="", any_patient=False, other="", said=f"{said} {adj.text}"
+                                       if adj.i > max(reach) else said, text=adj.text, start=adj.idx,
+                                       end=adj.idx + len(adj.text), lasting=lemma != "be"))
+        if tok.pos_ == "AUX" and not (patient or direction):
+            continue
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
                                patient=patient, any_patient=any_patient, other=other, said=said, text=tok.text,
                                start=tok.idx, end=tok.idx + len(tok.text)))

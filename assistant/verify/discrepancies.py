@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, antonyms, name_key, same_verb
+from .details import PROSPECTIVE, Details, Name, Predicate, Quantity, When, name_key, opposites, same_verb
 from .mentions import canonical
 from .verdict import DetailNote
 
@@ -158,7 +158,7 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
                  and (bool(q.unit) or (q.counted and q.counted == s.counted) or same_verb(q.verb, s.verb)
                       or (q.verb, s.verb) in tied)]
         agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)]
-        opposed = [s for s in agreeing if s.verb in antonyms().get(q.verb, ())]
+        opposed = [s for s in agreeing if opposites(q.verb, s.verb)]
         if opposed:
             # "accepted the €35m bid" against "rejected the €35m bid": the figure agrees, the act is the opposite.
             out.differences.append(_note("negation", _said(q), _said(opposed[0]), False))
@@ -438,6 +438,12 @@ def _patients_alike(c: Predicate, s: Predicate) -> bool:
     return c.any_patient or s.any_patient or _role_alike(c.patient, s.patient, c, s)
 
 
+def _state_of(a: Predicate, b: Predicate) -> bool:
+    """Whether ``a`` says of its subject what ``b`` says was done to it ("the library is open", "the library is
+    closed", which the parse reads as a passive)."""
+    return bool(a.agent) and not a.patient and not b.agent and _role_match(a.agent, b.patient)
+
+
 def _named(details: Details) -> set[str]:
     return {n.key for n in details.names}
 
@@ -449,7 +455,6 @@ def _phrase(p: Predicate) -> str:
 
 
 def _compare_predicates(claim: Details, source: Details, out: Comparison) -> None:
-    opposites = antonyms()
     for c in claim.predicates:
         # A light verb says what happened through its object ("made his debut", "took control"); without one,
         # or as "be" and "say", it says too little to compare.
@@ -500,8 +505,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             if _overstates(c.mode, s.mode):
                 out.differences.append(_note("modality", _phrase(c), _phrase(s), False))
                 break
-        contrary = [s for s in source.predicates if s.lemma in opposites.get(c.lemma, ()) and _aligned(c, s)
-                    and (s.agent or s.patient) and (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient))]
+        contrary = [s for s in source.predicates
+                    if opposites(c.lemma, s.lemma, c.lasting or s.lasting) and _aligned(c, s)
+                    and (s.agent or s.patient) and (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)
+                                                    or _state_of(c, s) or _state_of(s, c))]
         for s in contrary:
             out.shared_event = True
             if s.negated == c.negated:
@@ -513,7 +520,7 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             turned = [s for s in source.predicates if s.direction and s.direction != c.direction
                       and s.negated == c.negated and (_role_match(c.agent or c.patient, s.agent or s.patient) or (
                           not (c.agent or c.patient or s.agent or s.patient)
-                          and s.lemma in opposites.get(c.lemma, ())))]
+                          and opposites(c.lemma, s.lemma)))]
             if turned:
                 out.differences.append(_note("direction", _phrase(c), _phrase(turned[0]), False))
 
