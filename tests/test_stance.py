@@ -13,7 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.corpus.article import Article
+from assistant.corpus.chunking import sentences
 from assistant.errors import ConfigError
+from assistant.verify.classifier import classify
+from assistant.verify.retrieve import Evidence
 from assistant.verify.stance import (
     MODEL_DIR,
     MODEL_FILE,
@@ -108,3 +112,14 @@ def test_the_model_computes_the_same_scores_on_every_cpu() -> None:
     ])
     expected = [[2.6945, -1.2486, -1.3371], [-0.2562, 2.2141, -2.0360], [-2.3585, 0.1467, 1.8590]]
     assert np.allclose(logits, expected, atol=0.02), logits.round(4).tolist()
+
+
+def test_the_details_reader_refutes_the_contradiction_in_other_words_that_the_model_misses() -> None:
+    # The raw model's miss above, as a verification reads it: the state said to go on ends the reopening.
+    text = ("Dornfeld bridge repairs overrun\n\n"
+            "The Dornfeld bridge remained closed to traffic throughout March and April.")
+    article = Article.create(text, title="Dornfeld bridge repairs overrun", outlet="The Vale Courier", url="",
+                             fictional=True)
+    [judged] = classify(get_stance_model(), CLAIM, [Evidence(article, sentences(article.text), 1.0)])
+    assert judged.stance == "refutes", judged
+    assert any(d.kind == "negation" and not d.agrees for d in judged.details)
