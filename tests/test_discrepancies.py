@@ -311,3 +311,9 @@ def test_a_verb_made_again_is_no_negation_of_the_state_before_it() -> None:
     # Reopening presupposes a closure: only a closure said to go on ("stayed closed") contradicts it.
     assert differences("The Keswater library reopened to readers on 3 March.",
                        "The Keswater library was closed to readers after the flood.") == []
+
+
+def test_doing_away_with_something_in_other_words_is_the_same_act() -> None:
+    found = compared("The Ostervik council abolished its tourist tax.",
+                     "The Ostervik council scrapped its tourist tax.")
+    assert not found.differences and any(a.kind == "event" for a in found.agreements)

@@ -261,6 +261,8 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
 #: group is the opposite of every verb of the other.
 _BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
 _DO_AWAY = ("scrap", "abolish", "axe", "lift", "withdraw", "repeal", "cancel", "end")
+#: Of those, the ones that tell of one act whichever is used ("scrapped the charge", "abolished the charge").
+_ALIKE = (("introduce", "impose", "launch"), ("scrap", "abolish", "axe", "repeal", "cancel"))
 #: Verbs that link a subject to its state ("remained closed"): the adjective is the predicate compared.
 _LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -290,13 +292,17 @@ def antonyms() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, frozenset[str]]:
-    """Each verb's common synonyms, both ways: WordNet's ("cut" and "reduce", "begin" and "start")."""
+    """Each verb's common synonyms, both ways: WordNet's ("cut" and "reduce", "begin" and "start") and the news
+    verbs of doing away with something or bringing it in that it lacks."""
     found: dict[str, set[str]] = {}
     for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             _, a, b = line.split("\t")
             found.setdefault(a, set()).add(b)
             found.setdefault(b, set()).add(a)
+    for group in _ALIKE:
+        for a in group:
+            found.setdefault(a, set()).update(b for b in group if b != a)
     return {k: frozenset(v) for k, v in found.items()}
 
 
