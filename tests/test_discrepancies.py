@@ -317,3 +317,13 @@ def test_doing_away_with_something_in_other_words_is_the_same_act() -> None:
     found = compared("The Ostervik council abolished its tourist tax.",
                      "The Ostervik council scrapped its tourist tax.")
     assert not found.differences and any(a.kind == "event" for a in found.agreements)
+
+
+def test_a_sentence_opening_with_what_its_subject_is_may_stand_for_one_unsaid_name() -> None:
+    # Fictional: "Tollbury Nights" is an invented series.
+    found = compared("Tollbury Nights is set in the Harlow valley.", "The series is set in the Harlow valley.")
+    assert not found.unstated_of(frozenset({"name"}))
+    # Not where the sentence names another of the claim's kind.
+    other = compared("The Keswater line will link Harlow and Velmora.",
+                     "The line will link Harlow and Ostervik, the transport office said.")
+    assert other.unstated_of(frozenset({"name"})) or other.differences

@@ -176,6 +176,8 @@ class Details:
     canonical: str = ""
     #: The text names someone or something only by a pronoun ("He was born in 1950"): see ``by_pronoun``.
     pronoun: bool = False
+    #: The text opens by naming its subject by what it is ("The series is set in Indiana"): see ``by_description``.
+    described: bool = False
     titles: tuple[Title, ...] = ()
     #: The text sets two things against each other ("peaked lower than in 2015", "take longer than they did"):
     #: its figures and dates are what is compared, so stating them alike says nothing of which way it went.
@@ -434,6 +436,7 @@ class DetailsReader:
             canonical=" ".join(p.canonical for p in pieces),
             # A later sentence's "he" has the window's earlier sentences to refer to; the first's has not.
             pronoun=bool(pieces) and pieces[0].pronoun,
+            described=bool(pieces) and pieces[0].described,
             compares=any(p.compares for p in pieces),
         )
 
@@ -465,7 +468,8 @@ def _details(doc: Any) -> Details:
                        and not t.like_num)
     return Details(text=doc.text, quantities=tuple(quantities), dates=tuple(dates), names=names,
                    predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites),
-                   pronoun=by_pronoun(doc), compares=_compares(doc), titles=tuple(_titles(doc)))
+                   pronoun=by_pronoun(doc), described=by_description(doc), compares=_compares(doc),
+                   titles=tuple(_titles(doc)))
 
 
 def _proper(token: Any) -> bool:
@@ -544,6 +548,17 @@ def by_pronoun(doc: Any) -> bool:
         if token.i < 2 and token.dep_ == "det" and token.lower_ in {"this", "these"}:
             return True
     return False
+
+
+def by_description(doc: Any) -> bool:
+    """Whether a sentence opens with its subject named by what it is, "The series is set in Indiana", as a
+    reference text does once its title has named it: no name is part of that subject."""
+    first = doc[0] if len(doc) else None
+    if first is None or first.lower_ != "the" or first.dep_ != "det":
+        return False
+    subject = first.head
+    return bool(subject.pos_ == "NOUN" and subject.dep_ in ("nsubj", "nsubjpass")
+                and not any(c.pos_ == "PROPN" or c.ent_type_ for c in subject.children))
 
 
 def _in_phrase(token: Any) -> bool:

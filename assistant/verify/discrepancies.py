@@ -295,6 +295,7 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
     # A text that names its subject only by a pronoun ("It is of recent origin") may stand for one name of the
     # claim that it does not spell out: that name counts as shared, not unsaid.
     pronoun = source.pronoun
+    described = source.described
     for name in _unique(claim.names):
         # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
         # company"); a sentence about someone else named in the claim's role is caught with the verbs.
@@ -317,6 +318,10 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
             out.differences.append(_note("name", name.text, confusable[0].text, False))
         elif pronoun:
             pronoun = False
+            out.shared_names += 1
+        elif described and not any(s.label == name.label for s in rivals):
+            # "The series is set in Indiana" may be about the claim's series, not where it names another of its kind.
+            described = False
             out.shared_names += 1
         else:
             out.unstated.append(("name", name.text))
