@@ -295,7 +295,11 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
     # A text that names its subject only by a pronoun ("It is of recent origin") may stand for one name of the
     # claim that it does not spell out: that name counts as shared, not unsaid.
     pronoun = source.pronoun
-    described = source.described
+    # Only a text that is all there is of its source, with no title (a bare snippet), has no other place to name
+    # what it describes; a sentence of an article leaves its subject to the article and its title, read above.
+    title, _, body = context.partition("\n")
+    described = source.described and not title.strip() and bool(body.strip()) and (
+        len(body.strip()) <= len(source.text.strip()) + 2)
     for name in _unique(claim.names):
         # A name anywhere in the article is the subject a sentence may leave implicit ("the town", "the
         # company"); a sentence about someone else named in the claim's role is caught with the verbs.
@@ -320,7 +324,8 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
             pronoun = False
             out.shared_names += 1
         elif described and not any(s.label == name.label for s in rivals):
-            # "The series is set in Indiana" may be about the claim's series, not where it names another of its kind.
+            # "The series is set in Indiana", all its source says, may be about the claim's series, unless it
+            # names another of the claim name's kind.
             described = False
             out.shared_names += 1
         else:
