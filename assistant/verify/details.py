@@ -178,6 +178,7 @@ class Details:
     pronoun: bool = False
     #: The text opens by naming its subject by what it is ("The series is set in Indiana"): see ``by_description``.
     described: bool = False
+    #: Each person given a post of a named place ("Hollin Cray mayor Pia Ranveld"): see ``_titles``.
     titles: tuple[Title, ...] = ()
     #: The text sets two things against each other ("peaked lower than in 2015", "take longer than they did"):
     #: its figures and dates are what is compared, so stating them alike says nothing of which way it went.
