@@ -320,18 +320,19 @@ def test_doing_away_with_something_in_other_words_is_the_same_act() -> None:
 
 
 def test_a_sentence_opening_with_what_its_subject_is_may_stand_for_one_unsaid_name() -> None:
-    # Fictional: "Tollbury Nights" is an invented series.
+    # Fictional: "Tollbury Nights" is an invented album.
     # A snippet that is all its source says has nowhere else to name what it describes.
     reader = get_reader()
-    snippet = "The series is set in the Harlow valley."
-    found = compare(reader.read("Tollbury Nights is set in the Harlow valley."), reader.read(snippet), f"\n{snippet}")
+    snippet = "The album was recorded in the Harlow valley."
+    found = compare(reader.read("Tollbury Nights was recorded in the Harlow valley."), reader.read(snippet),
+                    f"\n{snippet}")
     assert not found.unstated_of(frozenset({"name"}))
     # Not a sentence of a longer article, which names its subject elsewhere or not at all.
-    titled = compare(reader.read("Tollbury Nights is set in the Harlow valley."), reader.read(snippet),
-                     f"Harlow dramas\n{snippet}")
+    titled = compare(reader.read("Tollbury Nights was recorded in the Harlow valley."), reader.read(snippet),
+                     f"Harlow records\n{snippet}")
     assert titled.unstated_of(frozenset({"name"})) == ["Tollbury Nights"]
-    article = f"\nA new drama is filmed in Harlow. {snippet}"
-    assert compare(reader.read("Tollbury Nights is set in the Harlow valley."), reader.read(snippet),
+    article = f"\nA new record is made in Harlow. {snippet}"
+    assert compare(reader.read("Tollbury Nights was recorded in the Harlow valley."), reader.read(snippet),
                    article).unstated_of(frozenset({"name"})) == ["Tollbury Nights"]
     # Nor where the snippet names another of the claim name's kind.
     line = "The line will link Harlow and Ostervik, the transport office said."

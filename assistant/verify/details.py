@@ -176,7 +176,7 @@ class Details:
     canonical: str = ""
     #: The text names someone or something only by a pronoun ("He was born in 1950"): see ``by_pronoun``.
     pronoun: bool = False
-    #: The text opens by naming its subject by what it is ("The series is set in Indiana"): see ``by_description``.
+    #: The text opens by naming its subject by what it is ("The album was recorded in Harlow"): see ``by_description``.
     described: bool = False
     #: Each person given a post of a named place ("Hollin Cray mayor Pia Ranveld"): see ``_titles``.
     titles: tuple[Title, ...] = ()
@@ -552,7 +552,7 @@ def by_pronoun(doc: Any) -> bool:
 
 
 def by_description(doc: Any) -> bool:
-    """Whether a sentence opens with its subject named by what it is, "The series is set in Indiana", as a
+    """Whether a sentence opens with its subject named by what it is, "The album was recorded in Harlow", as a
     reference text does once its title has named it: no name is part of that subject."""
     first = doc[0] if len(doc) else None
     if first is None or first.lower_ != "the" or first.dep_ != "det":

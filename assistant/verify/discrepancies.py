@@ -324,7 +324,7 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
             pronoun = False
             out.shared_names += 1
         elif described and not any(s.label == name.label for s in rivals):
-            # "The series is set in Indiana", all its source says, may be about the claim's series, unless it
+            # "The album was recorded in Harlow", all its source says, may be about the claim's album, unless it
             # names another of the claim name's kind.
             described = False
             out.shared_names += 1
