@@ -338,3 +338,9 @@ def test_a_sentence_opening_with_what_its_subject_is_may_stand_for_one_unsaid_na
     line = "The line will link Harlow and Ostervik, the transport office said."
     other = compare(reader.read("The Keswater line will link Harlow and Velmora."), reader.read(line), f"\n{line}")
     assert other.unstated_of(frozenset({"name"})) or other.differences
+
+
+def test_the_nouns_of_one_transaction_name_one_thing_done_to() -> None:
+    # Fictional firms: "the deal" is the purchase the claim names, so "not yet approved" is set against it.
+    assert differences("The Harlow competition office has approved Quorra's purchase of Tessel Bakeries.",
+                       "The Harlow competition office has not yet approved the deal.") == ["negation"]

@@ -412,8 +412,15 @@ def _unique(names: tuple[Name, ...]) -> list[Name]:
     return list(seen.values())
 
 
+#: Nouns a business story uses for one transaction ("approved the purchase", "has not yet approved the deal").
+DEAL_NOUNS = frozenset({"deal", "purchase", "takeover", "acquisition", "merger", "buyout", "sale"})
+
+
 def _role_match(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and (names_match(a, b) or a.split()[-1] == b.split()[-1])
+    if not (a and b):
+        return False
+    last_a, last_b = a.split()[-1], b.split()[-1]
+    return names_match(a, b) or last_a == last_b or {last_a, last_b} <= DEAL_NOUNS
 
 
 def _aligned(c: Predicate, s: Predicate) -> bool:
