@@ -344,3 +344,16 @@ def test_the_nouns_of_one_transaction_name_one_thing_done_to() -> None:
     # Fictional firms: "the deal" is the purchase the claim names, so "not yet approved" is set against it.
     assert differences("The Harlow competition office has approved Quorra's purchase of Tessel Bakeries.",
                        "The Harlow competition office has not yet approved the deal.") == ["negation"]
+
+
+@pytest.mark.parametrize(("claim", "source", "kinds"), [
+    # A court's finding is its verdict: "found not guilty" is an acquittal, "found guilty" a conviction.
+    ("Orla Penn was found not guilty in the Keswater fraud trial.", "Orla Penn was acquitted of all charges.", []),
+    ("Orla Penn was convicted in the Keswater fraud trial.", "Orla Penn was found not guilty of all charges.",
+     ["negation"]),
+    ("Orla Penn was convicted in the Keswater fraud trial.", "The jury found Orla Penn guilty of fraud.", []),
+])
+def test_a_finding_of_guilt_is_read_as_the_verdict(claim: str, source: str, kinds: list[str]) -> None:
+    found = compared(claim, source)
+    assert [d.kind for d in found.differences] == kinds
+    assert kinds or any(a.kind == "event" for a in found.agreements)

@@ -266,6 +266,8 @@ _BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
 _DO_AWAY = ("scrap", "abolish", "axe", "lift", "withdraw", "repeal", "cancel", "end")
 #: Of those, the ones that tell of one act whichever is used ("scrapped the charge", "abolished the charge").
 _ALIKE = (("introduce", "impose", "launch"), ("scrap", "abolish", "axe", "repeal", "cancel"))
+#: A court's finding as its verdict: whether it clears the accused ("found not guilty" does; "found guilty" does not).
+_VERDICTS = {"guilty": False, "innocent": True}
 #: Verbs that link a subject to its state ("remained closed"): the adjective is the predicate compared.
 _LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -1000,6 +1002,14 @@ def _predicates(doc: Any) -> list[Predicate]:
                                        patient="", any_patient=False, other="", said=f"{said} {adj.text}"
                                        if adj.i > max(reach) else said, text=adj.text, start=adj.idx,
                                        end=adj.idx + len(adj.text), lasting=lemma != "be"))
+        if lemma == "find":
+            # "was found not guilty" is an acquittal, "found her guilty" a conviction: the verdict is the act.
+            for verdict in (c for c in tok.children if c.dep_ in ("oprd", "ccomp", "acomp") and c.lower_ in _VERDICTS):
+                accused = patient or next((_key_of(c) for c in verdict.children if c.dep_ == "nsubj"), "")
+                cleared = _VERDICTS[verdict.lower_] != any(c.dep_ == "neg" for c in verdict.children)
+                found.append(Predicate(lemma="convict", negated=negated != cleared, mode=mode, direction="",
+                                       agent=agent, patient=accused, any_patient=False, other="", said=said,
+                                       text=verdict.text, start=verdict.idx, end=verdict.idx + len(verdict.text)))
         if tok.pos_ == "AUX" and not (patient or direction):
             continue
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
