@@ -349,11 +349,22 @@ def _by_surname(name: Name, source: Details) -> bool:
     words = name.text.split()
     if name.label != "PERSON" or len(words) < 2 or len(words[-1]) < 3 or not words[-1][:1].isupper():
         return False
-    for found in re.finditer(rf"(?<![\w'’-]){re.escape(words[-1])}(?![\w-])", source.text):
+    return _said_alone(words[-1], name, source)
+
+
+def _said_alone(word: str, name: Name, source: Details) -> bool:
+    """Whether ``word``, part of the claim's ``name``, stands in the text outside any other name ("Penn" outside
+    "Ivo Penn", "Halvard" outside "Halvard Bank")."""
+    for found in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", source.text):
         inside = [s for s in source.names if s.start <= found.start() and found.end() <= s.end]
         if all(names_match(name.key, s.key) for s in inside):
             return True
     return False
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive: "Kelmere's" -> "Kelmere"."""
+    return word.removesuffix("'s").removesuffix("’s")
 
 
 #: Words that open many names and so do not stand for one alone ("New", "North", "Saint").
@@ -368,7 +379,7 @@ def _short_form(name: Name) -> str:
     words = name.text.split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    first = words[0].removesuffix("'s").removesuffix("’s") if words else ""
+    first = _bare(words[0]) if words else ""
     if name.label == "PERSON" or len(words) < 2 or len(first) < 4 or not first[:1].isupper() or (
             first.lower() in _NAME_OPENERS):
         return ""
@@ -380,13 +391,7 @@ def _by_first_word(name: Name, source: Details) -> bool:
     Halvard Foods). Not where that word opens another name in the text ("Halvard Bank" is no mention of Halvard
     Foods)."""
     first = _short_form(name)
-    if not first:
-        return False
-    for found in re.finditer(rf"(?<![\w'’-]){re.escape(first)}(?![\w-])", source.text):
-        inside = [s for s in source.names if s.start <= found.start() and found.end() <= s.end]
-        if all(names_match(name.key, s.key) for s in inside):
-            return True
-    return False
+    return bool(first) and _said_alone(first, name, source)
 
 
 def _by_head_noun(name: Name, context: str) -> bool:
@@ -394,7 +399,7 @@ def _by_head_noun(name: Name, context: str) -> bool:
     hospital", "the hospital" for Kelmere Valley Hospital), with no other name of that kind in it ("Kelmere General
     Hospital" would be another)."""
     first = _short_form(name)
-    head = name.text.split()[-1].removesuffix("'s").removesuffix("’s")
+    head = _bare(name.text.split()[-1])
     if not first or not head[:1].isupper() or not head.isalpha():
         return False
     if not re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", context) or not re.search(
@@ -515,13 +520,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         alike = [s for s in aligned if s.negated == c.negated and not _overstates(c.mode, s.mode)]
         if alike:
             out.agreements.append(_note("event", _phrase(c), _phrase(alike[0]), True))
-        for s in aligned if not alike else []:
-            if s.negated != c.negated:
-                out.differences.append(_note("negation", _phrase(c), _phrase(s), False))
-                break
-            if _overstates(c.mode, s.mode):
-                out.differences.append(_note("modality", _phrase(c), _phrase(s), False))
-                break
+        elif aligned:
+            s = aligned[0]
+            kind = "negation" if s.negated != c.negated else "modality"
+            out.differences.append(_note(kind, _phrase(c), _phrase(s), False))
         contrary = [s for s in source.predicates
                     if opposites(c.lemma, s.lemma, c.lasting or s.lasting) and _aligned(c, s)
                     and (s.agent or s.patient) and (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)
