@@ -167,3 +167,31 @@ def test_a_batch_larger_than_the_cache_is_read_whole(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(details_module, "CACHED", 2)
     texts = ["Velmora shipped 150 crates.", "Tollbury bought 12 boats.", "Harlow sold 7,000 tickets."]
     assert [d.text for d in reader.read_all(texts)] == texts
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("The Keswater ferry crossing takes an hour and a half.", 90.0),
+    ("The Keswater ferry crossing takes 90 minutes.", 90.0),
+    ("The Keswater ferry crossing takes two hours.", 120.0),
+    ("Half an hour later the Keswater ferry sank.", 30.0),
+    ("The Tollbury thieves were inside for a quarter of an hour.", 15.0),
+])
+def test_a_span_of_hours_is_read_in_minutes(text: str, minutes: float) -> None:
+    [found] = get_reader().read(text).quantities
+    assert (found.value, found.counted, found.unit) == (minutes, "minute", "")
+
+
+def test_a_number_word_with_a_hyphen_is_one_number() -> None:
+    [found] = get_reader().read("Forty-one people were taken to the Harlow infirmary.").quantities
+    assert found.value == 41.0 and found.counted == "people"
+
+
+def test_a_day_the_tagger_leaves_out_of_its_dates_is_read_as_a_date() -> None:
+    read = get_reader().read("Thieves raided the Tollbury museum in the early hours of March 8, a Sunday.")
+    assert [(d.month, d.day) for d in read.dates] == [(3, 8)] and not read.quantities
+
+
+def test_an_age_is_what_a_figure_after_its_of_counts() -> None:
+    [found] = [q for q in get_reader().read("Most of the Harlow patients are under the age of ten.").quantities
+               if q.value == 10.0]
+    assert found.counted == "age"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from assistant.verify.details import get_reader
+from assistant.verify.details import Name, Quantity, get_reader
 from assistant.verify.discrepancies import Comparison, compare
 
 
@@ -357,3 +359,101 @@ def test_a_finding_of_guilt_is_read_as_the_verdict(claim: str, source: str, kind
     found = compared(claim, source)
     assert [d.kind for d in found.differences] == kinds
     assert kinds or any(a.kind == "event" for a in found.agreements)
+
+
+def test_a_name_written_without_its_accents_is_the_same_name() -> None:
+    # Fictional: Zoë Harrow and the Keswater choir are invented.
+    found = compared("Zoe Harrow founded the Keswater choir.", "Zoë Harrow founded the Keswater choir.")
+    assert not found.differences and not found.unstated_of(frozenset({"name"}))
+
+
+def test_a_title_that_reads_as_a_clause_is_no_act_with_roles() -> None:
+    # "We Sold the Farm" is a song: a verb inside a work's name is a word of that name, not something done.
+    from spacy.tokens import Span
+
+    from assistant.verify import details as details_module
+
+    doc = details_module._pipeline()('" We Sold the Farm " is a song recorded by Orla Penn for her album Harlow Lights.')
+    doc.ents = [Span(doc, 1, 5, label="WORK_OF_ART")]
+    assert "sell" not in [p.lemma for p in details_module._details(doc).predicates]
+    assert "record" in [p.lemma for p in details_module._details(doc).predicates]
+
+
+def test_a_people_named_after_a_place_is_no_misspelt_name() -> None:
+    # "Tollburians" begins as "Tollbury Harbour Festival" does, but a name of other length is no misspelling.
+    reader = get_reader()
+    claim = reader.read("Orla Penn was one of the founders of the Tollbury Harbour Festival.")
+    source = reader.read("It was founded in 1970 by a group of Tollbury Harbourers that included Orla Penn.")
+    festival = Name(text="Tollbury Harbour Festival", label="EVENT", key="tollbury harbour festival",
+                    start=claim.text.index("Tollbury"), end=claim.text.index("Tollbury") + 25)
+    people = Name(text="Tollbury Harbourers", label="NORP", key="tollbury harbourers",
+                  start=source.text.index("Tollbury"), end=source.text.index("Tollbury") + 19)
+    found = compare(replace(claim, names=(festival,)), replace(source, names=(people,)))
+    assert "name" not in [d.kind for d in found.differences]
+    assert "name" in differences("The Harlow minister visited Slovakia.", "The Harlow minister visited Slovenia.")
+
+
+def test_a_birth_date_dates_no_other_act() -> None:
+    # Fictional: Orla Penn is invented.
+    found = compared("Orla Penn graduated from Keswater College on 3 May 1990.",
+                     "Orla Penn (born 3 May 1990) is a Keswater rower.")
+    assert not [a for a in found.agreements if a.kind == "date"]
+    assert "3 May 1990" in found.unstated_of(frozenset({"date"}))
+    born = compared("Orla Penn was born on 3 May 1990.", "Orla Penn (born 3 May 1990) is a Keswater rower.")
+    assert [a for a in born.agreements if a.kind == "date"]
+
+
+def test_a_year_read_as_a_count_agrees_with_that_year_as_a_date() -> None:
+    # The tagger may read "the 2019 album" as a count of albums, and "Harlow Lights (2019)" as a date.
+    reader = get_reader()
+    source = reader.read('" Keswater Rain " is a song by Orla Penn for her album Harlow Lights (2019).')
+    claim = reader.read("Keswater Rain is on the Orla Penn album Harlow Lights.")
+
+    def counted(year: float) -> Quantity:
+        return Quantity(value=year, unit="", counted="album", bound="exact", mode="state", verb="be", direction="",
+                        subject="", phrase=f"{year:.0f}", text=f"{year:.0f}", start=0, end=4)
+
+    found = compare(replace(claim, quantities=(counted(2019.0),)), source)
+    assert [a for a in found.agreements if a.kind == "date"] and not found.differences
+    other = compare(replace(claim, quantities=(counted(2020.0),)), source)
+    assert "2020" in other.unstated_of(frozenset({"number"})) and not other.agreements
+
+
+def test_a_snippet_whose_main_verb_has_a_described_subject_may_stand_for_one_unsaid_name() -> None:
+    # Fictional: "Tollbury Nights" is an invented series. The description need not open the sentence.
+    reader = get_reader()
+    snippet = "On Monday, 4 May 2020, the series began its fifth and final season."
+    claim = reader.read("Tollbury Nights began its final season in 2020.")
+    assert not compare(claim, reader.read(snippet), f"\n{snippet}").unstated_of(frozenset({"name"}))
+    # A subject of a name's own ("the Harlow series") or a subject that is no description leaves the name unsaid.
+    for other in ("On Monday, 4 May 2020, Harlow TV began the fifth and final season.",
+                  "On Monday, 4 May 2020, it was the fifth and final season."):
+        assert compare(claim, reader.read(other), f"\n{other}").unstated_of(frozenset({"name"}))
+
+
+def test_a_sale_told_from_the_buyers_side_is_the_same_act() -> None:
+    # Fictional: Orla Penn and Tollbury Mills are invented.
+    found = compared("Orla Penn agreed to sell 38 hectares of farmland to Tollbury Mills.",
+                     "Tollbury Mills agreed to buy 38 hectares of farmland from Orla Penn.")
+    assert not found.differences and any(a.kind == "event" for a in found.agreements)
+    lent = compared("The Velmora bank is lending Tollbury Mills €74m.", "Tollbury Mills has borrowed €74m from the "
+                    "Velmora bank.")
+    assert "negation" not in [d.kind for d in lent.differences]
+    # The same side buying and selling is the roles turned round.
+    assert "role" in differences("Quorra Mills sold Tessel Bakeries.", "Quorra Mills bought Tessel Bakeries.")
+
+
+def test_a_direction_or_a_bound_of_another_subject_is_no_difference() -> None:
+    assert "direction" not in differences("Passenger numbers on the Keswater ferry were 27% lower in August.",
+                                          "Before the grounding, shares in the ferry firm had risen by 27%.")
+    assert "direction" not in differences("The Harlow airport's operating loss for 2025 was below €4m.",
+                                          "The protest group said it had raised €41,000 towards legal costs.")
+    assert "direction" in differences("Rents in Ostervik rose by 4 per cent.", "Rents in Ostervik fell by 4 per cent.")
+
+
+def test_a_count_on_another_act_overstates_no_plan() -> None:
+    found = compared("Police in Tollbury arrested three men over the museum theft.",
+                     "Three men accused over the Tollbury museum theft will go on trial on 14 September.")
+    assert "modality" not in [d.kind for d in found.differences]
+    assert "modality" in differences("Velmora has shipped 7,000 crates to Tollbury.",
+                                     "Up to 7,000 crates may be shipped to Tollbury.")

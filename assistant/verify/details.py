@@ -311,10 +311,17 @@ def synonyms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+#: Verbs that tell one act from each side: "Alstad sold the land to the company" is "the company bought the land
+#: from Alstad". Compared by turning the source's roles round, never as opposites.
+CONVERSES = {"buy": "sell", "sell": "buy", "lend": "borrow", "borrow": "lend", "purchase": "sell"}
+
+
 def opposites(a: str, b: str, again: bool = False) -> bool:
     """Whether two lemmas undo each other; with ``again``, a verb made again with "re" counts as the verb itself
     ("reopened" against "remained closed"), which only a state said to go on contradicts: "reopened on 4 February"
-    presupposes "was closed on Saturday"."""
+    presupposes "was closed on Saturday". Converses ("sold", "bought") are one act, not opposites."""
+    if CONVERSES.get(a) == b or CONVERSES.get(b) == a:
+        return False
     known = antonyms()
     if b in known.get(a, ()) or a in known.get(b, ()):
         return True
@@ -554,14 +561,15 @@ def by_pronoun(doc: Any) -> bool:
 
 
 def by_description(doc: Any) -> bool:
-    """Whether a sentence opens with its subject named by what it is, "The album was recorded in Harlow", as a
-    reference text does once its title has named it: no name is part of that subject."""
-    first = doc[0] if len(doc) else None
-    if first is None or first.lower_ != "the" or first.dep_ != "det":
-        return False
-    subject = first.head
-    return bool(subject.pos_ == "NOUN" and subject.dep_ in ("nsubj", "nsubjpass")
-                and not any(c.pos_ == "PROPN" or c.ent_type_ for c in subject.children))
+    """Whether a sentence's main verb has its subject named by what it is, "The album was recorded in Harlow", "In
+    2011 the series began its final season", as a reference text does once its title has named it: no name is
+    part of that subject."""
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        for subject in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subject.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children) and (
+                    not any(c.pos_ == "PROPN" or c.ent_type_ for c in subject.children)):
+                return True
+    return False
 
 
 def _in_phrase(token: Any) -> bool:
@@ -578,10 +586,16 @@ def _in_phrase(token: Any) -> bool:
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|professor|sir|dame)\.?\s+(?=\S)")
 
 
+def folded(text: str) -> str:
+    """Text as names are compared in it: short forms made whole, lowercased, accents folded ("Noel Coward" is
+    "Noël Coward", as a reader types a name without them)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", canonical(text)) if not unicodedata.combining(c)).lower()
+
+
 def name_key(text: str) -> str:
     """A name as compared: its common short forms made whole ("U.S." is the United States), lowercased, without
     a leading "the" and a possessive "'s"."""
-    key = unicodedata.normalize("NFC", canonical(text)).lower().replace("’", "'").strip()
+    key = folded(text).replace("’", "'").strip()
     key = re.sub(r"^the\s+", "", key)
     key = _HONORIFIC.sub("", key)
     return key.removesuffix("'s").strip(" .,'\"")
@@ -624,6 +638,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         lower = tok.lower_
         start_i, end_i = tok.i, tok.i + 1
         unit, value, scale, share = "", None, 1.0, False
+        hours = None
         if lower in _DOZEN and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of" and lower == "dozens"):
             value = _DOZEN[lower]
             if tok.i > 0 and doc[tok.i - 1].like_num and (v := _number_value(doc[tok.i - 1])):
@@ -632,6 +647,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 start_i = tok.i - 1
         elif lower in _MULTIPLES and _multiplies(doc, tok.i + 1):
             value, unit = _MULTIPLES[lower], TIMES
+        elif (hours := _hours_with_fraction(doc, tok.i)) is not None:
+            value, start_i, end_i = hours
         elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):
             numerator = 1.0
             if tok.i > 0 and (v := _number_value(doc[tok.i - 1])) and v[1] == 1.0:
@@ -650,6 +667,9 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
                 continue  # "two dozen", "two thirds": read with the word that follows
             value, scale = parsed
+            if tok.is_alpha and end_i + 1 < len(doc) and doc[end_i].text == "-" and doc[end_i + 1].is_alpha and (
+                    (rest := _number_value(doc[end_i + 1])) is not None and rest[0] < 10 <= value < 100):
+                value, end_i = value + rest[0], end_i + 2  # "Forty-one", split by the tokenizer into three
             # "three in five", "one out of four": a share.
             nxt = [t.lower_ for t in tokens[tok.i + 1 : tok.i + 4]]
             if nxt[:1] == ["in"] or nxt[:2] == ["out", "of"]:
@@ -687,10 +707,15 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             noun, counted = total, str(total.lemma_.lower())
             verb = next((c for c in (*total.children, *total.head.head.children)
                          if c.dep_ == "acl" and c.pos_ == "VERB"), verb)
-        # "over five decades" is "over 50 years": one unit for a span of years (the text keeps its own words).
+        # "over five decades" is "over 50 years", "two hours" 120 minutes: one unit for a span (the text keeps its
+        # own words).
+        if hours is not None:
+            counted = "hour"
         years = _IN_YEARS.get(counted, 1.0)
         if counted in _IN_YEARS:
             counted = "year"
+        elif counted == "hour":
+            years, counted = 60.0, "minute"
         mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
             _mode(verb) if verb is not None else "event")
         span = doc[start_i:end_i]
@@ -708,13 +733,35 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb))
         found.append(q)
         used.update(range(start_i, end_i))
-        spoken = _spoken(replace(q, value=value * scale))
+        spoken = f"{_plain(q.value)} minutes" if hours is not None else _spoken(replace(q, value=value * scale))
         rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
         whole = _whole_of(tok) if not unit and not share and bound in ("exact", "about") else None
         if whole is not None and 0 < q.value <= whole:
             found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
                                  phrase=f"{q.phrase} (of {_plain(whole)})"))
     return found, rewrites
+
+
+def _hours_with_fraction(doc: Any, i: int) -> tuple[float, int, int] | None:
+    """(hours, start, end) of a span of hours said with a fraction: "an hour and a half" (1.5), "two hours and a
+    half", "half an hour" (0.5), "a quarter of an hour" (0.25), "three quarters of an hour"; None for any other."""
+    words = [t.lower_ for t in doc[i : i + 6]]
+    if words[:1] == ["half"] and words[1:3] == ["an", "hour"]:
+        start = i - 1 if i > 0 and doc[i - 1].lower_ in ("a", "one") else i
+        return 0.5, start, i + 3
+    if words[:1] in (["quarter"], ["quarters"]) and words[1:4] == ["of", "an", "hour"]:
+        before = doc[i - 1] if i > 0 else None
+        count = 1.0
+        if before is not None and (v := _number_value(before)) is not None:
+            count = v[0]
+        start = i - 1 if before is not None and (before.lower_ in ("a", "one") or before.like_num) else i
+        return 0.25 * count, start, i + 4
+    if words[:1] in (["hour"], ["hours"]) and words[1:4] == ["and", "a", "half"] and i > 0:
+        before = doc[i - 1]
+        whole = 1.0 if before.lower_ in ("a", "an", "one") else (v[0] if (v := _number_value(before)) else None)
+        if whole is not None:
+            return whole + 0.5, i - 1, i + 4
+    return None
 
 
 def _whole_of(number: Any) -> float | None:
@@ -764,6 +811,10 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
             if head.i + 2 < len(doc) and doc[head.i + 1].text == "-" and doc[head.i + 2].lower_ == "old":
                 return f"{head.lemma_.lower()}-old", head  # "a 71-year-old woman" counts her age, not years
             return str(head.lemma_.lower()), head
+    of = head.head if head.dep_ == "pobj" else None
+    if of is not None and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.i < head.i and (
+            of.head.lemma_.lower() not in _TOTALS):
+        return str(of.head.lemma_.lower()), of.head  # "under the age of ten" is an age, not ten of anything
     for tok in doc[end_i : end_i + 4]:
         if tok.pos_ == "NOUN":
             return str(tok.lemma_.lower()), tok
@@ -928,7 +979,7 @@ def _extent(token: Any) -> list[int]:
 def _predicates(doc: Any) -> list[Predicate]:
     found = []
     for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or _scale_suffix(tok):
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or _scale_suffix(tok) or _titled(tok):
             continue
         if tok.pos_ == "AUX" and tok.lemma_ != "be":
             continue
@@ -1018,6 +1069,15 @@ def _predicates(doc: Any) -> list[Predicate]:
     return found
 
 
+def _titled(token: Any) -> bool:
+    """A verb that is a word of a title or a name ("I Kissed a Girl", a song), no act of the sentence: inside a
+    work's name, or capitalised mid-sentence inside any name."""
+    if token.ent_type_ == "WORK_OF_ART":
+        return True
+    return bool(token.ent_type_ in _NAME_LABELS and token.i > 0 and token.text[:1].isupper()
+                and token.nbor(-1).text not in {'"', "\u201c", ":", "(", "'", "\u2018"})
+
+
 def _dates(doc: Any) -> list[When]:
     found = []
     for ent in doc.ents:
@@ -1041,7 +1101,32 @@ def _dates(doc: Any) -> list[When]:
             found.append(When(year=year, month=month, day=day, season=season, text=part.text, start=part.start_char,
                               end=part.end_char, verb=verb.lemma_.lower() if verb is not None else "",
                               decade=decade))
-    return found
+    return found + _missed_days(doc, found)
+
+
+def _missed_days(doc: Any, found: list[When]) -> list[When]:
+    """A month's day that the tagger left out of its dates ("in the early hours of March 8, a Sunday"): a
+    capitalised month beside a number from 1 to 31, with a year where one follows."""
+    missed = []
+    for month in doc:
+        if month.text[:1].isupper() is False or month.lower_ not in _MONTHS or any(
+                d.start <= month.idx < d.end for d in found):
+            continue
+        after = doc[month.i + 1] if month.i + 1 < len(doc) else None
+        before = doc[month.i - 1] if month.i > 0 else None
+        day = next((t for t in (after, before) if t is not None and t.text.isdigit() and 1 <= int(t.text) <= 31),
+                   None)
+        if day is None:
+            continue
+        span = doc[min(day.i, month.i) : max(day.i, month.i) + 1]
+        year_token = next((t for t in doc[span.end : span.end + 2] if _year_of(t) is not None), None)
+        if year_token is not None:
+            span = doc[span.start : year_token.i + 1]
+        verb = _governing_verb(month)
+        missed.append(When(year=_year_of(year_token) if year_token is not None else None, month=_MONTHS[month.lower_],
+                           day=int(day.text), season=None, text=span.text, start=span.start_char, end=span.end_char,
+                           verb=verb.lemma_.lower() if verb is not None else "", decade=False))
+    return missed
 
 
 #: Words that join the two ends of a period ("May 2002 to January 2003", "March 3, 1951 – October 9, 2004").
