@@ -195,3 +195,8 @@ def test_an_age_is_what_a_figure_after_its_of_counts() -> None:
     [found] = [q for q in get_reader().read("Most of the Harlow patients are under the age of ten.").quantities
                if q.value == 10.0]
     assert found.counted == "age"
+
+
+def test_a_bound_before_a_thousand_is_read() -> None:
+    [found] = get_reader().read("More than a thousand people joined the Harlow march.").quantities
+    assert (found.value, found.bound) == (1000.0, "more_than")

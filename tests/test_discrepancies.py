@@ -458,3 +458,17 @@ def test_a_count_on_another_act_overstates_no_plan() -> None:
     assert "modality" not in [d.kind for d in found.differences]
     assert "modality" in differences("Velmora has shipped 7,000 crates to Tollbury.",
                                      "Up to 7,000 crates may be shipped to Tollbury.")
+
+
+def test_no_one_denies_the_act_of_whoever_the_claim_names() -> None:
+    assert "negation" in differences("Several people were arrested during the Harlow march.",
+                                     "The Harlow march passed off peacefully, and no one was arrested.")
+
+
+def test_who_acts_against_whom_is_a_role() -> None:
+    # Fictional firms: the claimant and the one claimed against, swapped.
+    assert "role" in differences("Quorra Guards has filed a claim against the city of Tollbury.",
+                                 "The city of Tollbury has filed a claim against Quorra Guards.")
+    assert "role" not in differences("The city of Tollbury has filed a claim against Quorra Guards.",
+                                     "The city of Tollbury has filed a claim against Quorra Guards.")
+

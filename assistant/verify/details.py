@@ -667,6 +667,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
                 continue  # "two dozen", "two thirds": read with the word that follows
             value, scale = parsed
+            if (lower in _SCALES or lower == "hundred") and tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "an", "one"):
+                start_i = tok.i - 1  # "more than a thousand": the bound is read before the "a"
             if tok.is_alpha and end_i + 1 < len(doc) and doc[end_i].text == "-" and doc[end_i + 1].is_alpha and (
                     (rest := _number_value(doc[end_i + 1])) is not None and rest[0] < 10 <= value < 100):
                 value, end_i = value + rest[0], end_i + 2  # "Forty-one", split by the tokenizer into three
@@ -986,7 +988,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         agent = patient = other = ""
         any_patient = False
         reach = [tok.i] + [c.i for c in tok.children if c.dep_ in ("aux", "auxpass", "neg")]
-        if tok.dep_ in ("xcomp", "conj"):
+        if tok.dep_ in ("xcomp", "conj") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
             # "Orvane agreed to buy Halvard": the subject of "agreed" buys.
             # "A cancer centre is due to open": through the adjective to the subject of "is".
             heads = [tok.head, tok.head.head] if tok.head.dep_ in ("acomp", "xcomp") else [tok.head]
@@ -1021,7 +1023,11 @@ def _predicates(doc: Any) -> list[Predicate]:
                     child.lower_ in ("nobody", "noone") or any(
                     d.dep_ == "det" and d.lower_ == "no" for d in child.children)):
                 negated = True  # "sold no players", "no one was hurt", "nobody died"
-            elif dep in ("prep", "dative") and child.lower_ in ("to", "from"):
+                if child.lower_ in ("nobody", "noone", "one", "none"):
+                    # "No one was arrested": no one at all, so the act is denied of whoever a claim names.
+                    agent, patient = ("", patient) if dep == "nsubj" else (agent, "")
+                    any_patient = True
+            elif dep in ("prep", "dative") and child.lower_ in ("to", "from", "against"):
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects and objects[0].pos_ in ("PROPN", "NOUN"):
                     other = _key_of(objects[0])
@@ -1032,7 +1038,7 @@ def _predicates(doc: Any) -> list[Predicate]:
         if not other:
             # "signed the striker Pavo Lindgart, 31, from Hollow Bay United": the "from" hangs on the object.
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
-                for prep in (d for d in obj.subtree if d.dep_ == "prep" and d.lower_ in ("to", "from")):
+                for prep in (d for d in obj.subtree if d.dep_ == "prep" and d.lower_ in ("to", "from", "against")):
                     objects = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
                     if objects:
                         other = _key_of(objects[0])

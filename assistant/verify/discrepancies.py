@@ -579,7 +579,8 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             continue
         # Negation and mode are compared only where a participant is shared: "spending fell" is not the claim's
         # "will spend".
-        aligned = [s for s in same if (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient))
+        aligned = [s for s in same if (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)
+                                       or (s.any_patient and s.negated and not (s.agent or s.patient)))
                    and _patients_alike(c, s)]
         # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
         # support the claim; it is not shown as a difference, since both may be true.
