@@ -200,3 +200,8 @@ def test_an_age_is_what_a_figure_after_its_of_counts() -> None:
 def test_a_bound_before_a_thousand_is_read() -> None:
     [found] = get_reader().read("More than a thousand people joined the Harlow march.").quantities
     assert (found.value, found.bound) == (1000.0, "more_than")
+
+
+def test_a_fraction_written_with_a_hyphen_is_one_share() -> None:
+    [found] = get_reader().read("Almost two-thirds of the Velmora passengers were on holiday routes.").quantities
+    assert (found.value, found.unit, found.bound) == (pytest.approx(66.7), "%", "about")

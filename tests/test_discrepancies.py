@@ -472,3 +472,20 @@ def test_who_acts_against_whom_is_a_role() -> None:
     assert "role" not in differences("The city of Tollbury has filed a claim against Quorra Guards.",
                                      "The city of Tollbury has filed a claim against Quorra Guards.")
 
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    # A verb with its particle is the verb WordNet knows it as: "turn down" is "reject", "step down" "resign".
+    ("The Harlow court turned down the Quorra bid.", "The Harlow court rejected the Quorra bid."),
+    ("Orla Penn stepped down as Keswater harbour director.", "Orla Penn resigned as Keswater harbour director."),
+    ("The Tollbury union called off the April strike.", "The Tollbury union cancelled the April strike."),
+])
+def test_a_verb_with_its_particle_is_the_verb_it_stands_for(claim: str, source: str) -> None:
+    found = compared(claim, source)
+    assert any(a.kind == "event" for a in found.agreements) and not found.differences
+
+
+def test_a_request_turned_down_is_an_act_denied() -> None:
+    [halt] = [p for p in get_reader().read("The Harlow court turned down a request to halt the works.").predicates
+              if p.lemma == "halt"]
+    assert halt.negated

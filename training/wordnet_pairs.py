@@ -4,7 +4,8 @@
     apt-get install wordnet-base && python training/wordnet_pairs.py
 
 The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell", and that
-"cut" and "reduced", or "began" and "started", tell of one event. WordNet holds the first as lexical antonym
+"cut" and "reduced", "began" and "started", or "turned down" and "rejected", tell of one event (a verb with its
+particle is kept as one, "turn down"; longer phrases are not). WordNet holds the first as lexical antonym
 pointers ("!") and the second as synsets; no package on the package index ships its data, so the pairs are read
 once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as small TSVs. Two verbs are
 synonyms here only where they share a synset among the first ``SENSES`` senses of each (WordNet orders a word's
@@ -68,10 +69,10 @@ def synonyms(index_file: Path) -> set[tuple[str, str]]:
         senses[fields[0]] = fields[4 + pointers + 2 :][:SENSES]
     members: dict[str, list[str]] = {}
     for lemma, offsets in senses.items():
-        if "_" in lemma:
-            continue
+        if lemma.count("_") > 1:
+            continue  # a verb and its particle ("turn_down") are kept; longer phrases are not read as one verb
         for offset in offsets:
-            members.setdefault(offset, []).append(lemma)
+            members.setdefault(offset, []).append(lemma.replace("_", " "))
     return {(a, b) for words in members.values() for a in words for b in words if a < b}
 
 
@@ -81,7 +82,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "details")
     args = parser.parse_args()
     rows = sorted({(pos, a, b) for pos in ("verb", "adj") for a, b in pairs(args.wordnet / f"data.{pos}")
-                   if " " not in a and " " not in b})
+                   if a.count(" ") <= (pos == "verb") and b.count(" ") <= (pos == "verb")})
     notice = NOTICE.format(what="Antonym pairs (verbs and adjectives)")
     (args.out / "antonyms.tsv").write_text(notice + "".join(f"{pos}\t{a}\t{b}\n" for pos, a, b in rows),
                                            encoding="utf-8")

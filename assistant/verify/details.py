@@ -653,6 +653,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             numerator = 1.0
             if tok.i > 0 and (v := _number_value(doc[tok.i - 1])) and v[1] == 1.0:
                 numerator, start_i = v[0], tok.i - 1
+            elif tok.i > 1 and doc[tok.i - 1].text == "-" and (v := _number_value(doc[tok.i - 2])) and v[1] == 1.0:
+                numerator, start_i = v[0], tok.i - 2  # "two-thirds", split by the tokenizer into three
             elif tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "one", "an"):
                 start_i = tok.i - 1
             elif lower not in ("half", "third", "quarter"):
@@ -666,6 +668,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 continue  # "one of the busiest ports": one among many, not a count to check
             if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {**_DOZEN, **_FRACTIONS, "dozens": 0}:
                 continue  # "two dozen", "two thirds": read with the word that follows
+            if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and doc[tok.i + 2].lower_ in _FRACTIONS:
+                continue  # "two-thirds"
             value, scale = parsed
             if (lower in _SCALES or lower == "hundred") and tok.i > 0 and doc[tok.i - 1].lower_ in ("a", "an", "one"):
                 start_i = tok.i - 1  # "more than a thousand": the bound is read before the "a"
@@ -729,7 +733,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             verb_words = [c.text for c in verb.children if c.dep_ in ("aux", "auxpass", "neg")] + [verb.text]
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
         q = Quantity(value=value * scale * years, unit=unit, counted=counted, bound=bound, mode=mode,
-                     verb=verb.lemma_.lower() if verb is not None else "",
+                     verb=verb_lemma(verb) if verb is not None else "",
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb))
@@ -941,14 +945,37 @@ def _denied(verb: Any) -> bool:
     """ "failed to qualify", "refused to sign", "rejected a proposal to waive the tax": the act did not happen."""
     head = verb.head
     if verb.dep_ == "xcomp":
-        return bool(head.lemma_.lower() in _NEGATIVE_IMPLICATIVE)
+        return _denies(head)
     if verb.dep_ == "acl" and head.dep_ == "dobj":
-        return bool(head.head.lemma_.lower() in _NEGATIVE_IMPLICATIVE)
+        return _denies(head.head)
     return False
+
+
+def _denies(verb: Any) -> bool:
+    """Whether a verb says the act after it did not happen: one of the list, or a verb with its particle that the
+    word lists know as one of them ("turned down a bid to")."""
+    lemma = verb_lemma(verb)
+    return lemma in _NEGATIVE_IMPLICATIVE or (" " in lemma and any(same_verb(lemma, w) for w in _NEGATIVE_IMPLICATIVE))
 
 
 def lemma_of(token: Any) -> str:
     return str(token.lemma_).lower()
+
+
+_PARTICLES = frozenset({"up", "down", "off", "out", "in", "over", "back", "away", "on"})
+
+
+def verb_lemma(verb: Any) -> str:
+    """A verb's lemma with its particle where the word lists know the two as one verb ("turned down" is "turn
+    down", which is "reject"; "stepped down" is "step down", "resign")."""
+    lemma = lemma_of(verb)
+    # The tagger takes "down" in "stepped down" for an adverb as often as for a particle.
+    for particle in (c for c in verb.children if c.dep_ == "prt" or (
+            c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in _PARTICLES)):
+        phrasal = f"{lemma} {particle.lower_}"
+        if phrasal in synonyms() or phrasal in antonyms():
+            return phrasal
+    return lemma
 
 
 def _yet_to(verb: Any) -> bool:
@@ -1043,7 +1070,7 @@ def _predicates(doc: Any) -> list[Predicate]:
                     if objects:
                         other = _key_of(objects[0])
                         break
-        lemma = tok.lemma_.lower()
+        lemma = verb_lemma(tok)
         direction = _direction_of(tok, sides=False)
         # A gerund or participle that no auxiliary carries ("celebrating", "the detained men") is a
         # description, not an event or a plan of its own.
@@ -1105,7 +1132,7 @@ def _dates(doc: Any) -> list[When]:
                 continue  # "last year", "on Tuesday": relative, not comparable without the article's date
             verb = _governing_verb(ent.root)
             found.append(When(year=year, month=month, day=day, season=season, text=part.text, start=part.start_char,
-                              end=part.end_char, verb=verb.lemma_.lower() if verb is not None else "",
+                              end=part.end_char, verb=verb_lemma(verb) if verb is not None else "",
                               decade=decade))
     return found + _missed_days(doc, found)
 
@@ -1131,7 +1158,7 @@ def _missed_days(doc: Any, found: list[When]) -> list[When]:
         verb = _governing_verb(month)
         missed.append(When(year=_year_of(year_token) if year_token is not None else None, month=_MONTHS[month.lower_],
                            day=int(day.text), season=None, text=span.text, start=span.start_char, end=span.end_char,
-                           verb=verb.lemma_.lower() if verb is not None else "", decade=False))
+                           verb=verb_lemma(verb) if verb is not None else "", decade=False))
     return missed
 
 
