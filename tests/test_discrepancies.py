@@ -489,3 +489,24 @@ def test_a_request_turned_down_is_an_act_denied() -> None:
     [halt] = [p for p in get_reader().read("The Harlow court turned down a request to halt the works.").predicates
               if p.lemma == "halt"]
     assert halt.negated
+
+
+def test_a_weekday_or_last_year_is_dated_from_the_sources_publication_day() -> None:
+    from datetime import date
+
+    reader = get_reader()
+    source = reader.read("The Keswater ferry ran aground on the Harlow Ledge on Friday.")
+    saturday = date(2026, 8, 15)
+    found = compare(reader.read("The Keswater ferry ran aground on the Harlow Ledge on 14 August 2026."), source,
+                    published=saturday)
+    assert [a for a in found.agreements if a.kind == "date"] and not found.unstated_of(frozenset({"date"}))
+    # Another day is not borne out, but not contradicted either: a weekday in an article is often another event's.
+    other = compare(reader.read("The Keswater ferry ran aground on the Harlow Ledge on 7 August 2026."), source,
+                    published=saturday)
+    assert "7 August 2026" in other.unstated_of(frozenset({"date"})) and not other.differences
+    # Without a publication day, "on Friday" dates nothing.
+    assert compare(reader.read("The Keswater ferry ran aground on the Harlow Ledge on 14 August 2026."),
+                   source).unstated_of(frozenset({"date"}))
+    year = compare(reader.read("The Harlow airport handled 1.4 million passengers in 2025."),
+                   reader.read("The Harlow airport handled 1.4 million passengers last year."), published=saturday)
+    assert [a for a in year.agreements if a.kind == "date"]

@@ -11,6 +11,8 @@ from the article by offsets, so it is verbatim by construction.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from ..corpus.chunking import Span, sentences
@@ -85,13 +87,23 @@ def classify(
     for i, (evidence, ws) in enumerate(zip(sources, spans, strict=True)):
         p = probs[row : row + len(ws)]
         if details:
-            found = reconcile.comparisons(claim_details, read[i], f"{evidence.article.title}\n{evidence.article.text}")
+            found = reconcile.comparisons(claim_details, read[i], f"{evidence.article.title}\n{evidence.article.text}",
+                                          published_on(evidence.article.published))
             judgement = _judgement(model, evidence, ws, reconcile.adjusted(p, found), found, p)
         else:
             judgement = _judgement(model, evidence, ws, p)
         judgements.append(_vetoed(claim, judgement, vetoes) if vetoes else judgement)
         row += len(ws)
     return judgements
+
+
+def published_on(published: str | None) -> date | None:
+    """An article's publication day, where it gives one that can be read ("2026-08-15", "2026-08-15T09:30:00Z"):
+    the day its "on Friday" and "last year" are counted from."""
+    try:
+        return date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return None
 
 
 def _judgement(

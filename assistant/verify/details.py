@@ -35,6 +35,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -116,6 +117,34 @@ class When:
     verb: str = ""
     #: A decade ("the 1970s"): ``year`` is its first year.
     decade: bool = False
+    #: A day said by its weekday alone ("on Friday", 0 is Monday), or a year said from now ("last year" -1, "this
+    #: year" 0, "next year" 1): dated only against the publication date of the text it is in (``dated``).
+    weekday: int | None = None
+    years_from_now: int | None = None
+    #: Whether the verb it dates is still to come ("will strike on Friday" is the next Friday).
+    ahead: bool = False
+
+    @property
+    def relative(self) -> bool:
+        """Said only from the day it was written: "on Friday", "last year"."""
+        return self.weekday is not None or self.years_from_now is not None
+
+
+def dated(when: When, published: date | None) -> When:
+    """A relative date made absolute by the publication date of its text: "on Friday" in an article of Saturday 15
+    August 2026 is 14 August 2026 (the Friday before, or after where the verb is still to come); "last year" is
+    2025. Unchanged without a publication date or where it is no relative date; still ``relative`` after, since
+    a weekday in an article is as often another event's, so it may bear a claim's date out but not contradict it."""
+    if published is None or not when.relative or when.year is not None:
+        return when
+    if when.weekday is not None:
+        if when.ahead:
+            day = published + timedelta(days=(when.weekday - published.weekday() - 1) % 7 + 1)
+        else:
+            day = published - timedelta(days=(published.weekday() - when.weekday) % 7)
+        return replace(when, year=day.year, month=day.month, day=day.day)
+    assert when.years_from_now is not None
+    return replace(when, year=published.year + when.years_from_now)
 
 
 @dataclass(frozen=True)
@@ -272,6 +301,8 @@ _VERDICTS = {"guilty": False, "innocent": True}
 _LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_YEARS_FROM_NOW = {"last": -1, "this": 0, "next": 1}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
 #: Nouns that stand for a count of what follows their "of": "the number of people hurt was six".
 _TOTALS = frozenset({"number", "total", "count", "tally"})
@@ -1128,12 +1159,19 @@ def _dates(doc: Any) -> list[When]:
             month = next((_MONTHS[w] for w in words if w in _MONTHS and not (w == "may" and len(words) == 1)), None)
             season = next((_SEASONS[w] for w in words if w in _SEASONS), None)
             day = _day_of(part.text) if month is not None else None
-            if year is None and month is None and season is None:
-                continue  # "last year", "on Tuesday": relative, not comparable without the article's date
             verb = _governing_verb(ent.root)
+            weekday = years_from_now = None
+            if year is None and month is None and season is None:
+                # "last year", "on Tuesday": relative, dated only against the article's publication date.
+                weekday = next((_WEEKDAYS.index(w) for w in words if w in _WEEKDAYS), None)
+                if weekday is None and words[-1:] == ["year"] and len(words) == 2 and words[0] in _YEARS_FROM_NOW:
+                    years_from_now = _YEARS_FROM_NOW[words[0]]
+                if (weekday is None and years_from_now is None) or len(words) > 3:
+                    continue
             found.append(When(year=year, month=month, day=day, season=season, text=part.text, start=part.start_char,
                               end=part.end_char, verb=verb_lemma(verb) if verb is not None else "",
-                              decade=decade))
+                              decade=decade, weekday=weekday, years_from_now=years_from_now,
+                              ahead=verb is not None and _mode(verb) in PROSPECTIVE))
     return found + _missed_days(doc, found)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from difflib import SequenceMatcher
 
 from .details import (
@@ -22,6 +23,7 @@ from .details import (
     Predicate,
     Quantity,
     When,
+    dated,
     folded,
     name_key,
     opposites,
@@ -209,7 +211,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.differences.append(_note("modality", _said(q), _said(mode_only[0]), False))
             continue
         contrary = [s for s in candidates if quantity_agrees(q, s) is False and _same_mode(q.mode, s.mode)]
-        year = [d for d in source.dates if _as_year(q) == d.year and d.month is None and not d.decade]
+        year = [d for d in source.dates if _as_year(q) is not None and _as_year(q) == d.year and d.month is None
+                and not d.decade]
         if contrary:
             out.differences.append(_note("number", _said(q), _said(contrary[0]), False))
         elif year:
@@ -312,7 +315,7 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
         if agree:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
             out.shared_values += 1
-        elif contrary := [s for s, v in verdicts if v is False and _dates_one_event(d, s)]:
+        elif contrary := [s for s, v in verdicts if v is False and _dates_one_event(d, s) and not s.relative]:
             # Dates differ all the time in one article (another event, another year); only one about the same
             # event counts against the claim.
             if out.aligned_event:
@@ -617,12 +620,17 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
                 out.differences.append(_note("direction", _phrase(c), _phrase(turned[0]), False))
 
 
-def compare(claim: Details, source: Details, context: str = "") -> Comparison:
+def compare(claim: Details, source: Details, context: str = "", published: date | None = None) -> Comparison:
     """The claim's details against one source text's (a sentence or a window of a few).
 
     ``context`` is the rest of the source's article (its title and text): a name it holds is the subject a
-    sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated.
+    sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated. ``published`` is the
+    source's publication date, which dates its "on Friday" and "last year"; a claim's own such words are left
+    unread, since a claim has no date it was written from.
     """
+    claim = replace(claim, dates=tuple(d for d in claim.dates if not d.relative))
+    if published is not None:
+        source = replace(source, dates=tuple(dated(d, published) for d in source.dates))
     out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS for p in claim.predicates),
                      claim_compares=claim.compares)
     _compare_predicates(claim, source, out)

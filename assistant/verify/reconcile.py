@@ -38,6 +38,7 @@ validation sides of the benchmarks; README, "How the details are read").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 
@@ -71,8 +72,9 @@ REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
 NAMES: frozenset[str] = frozenset({"name"})
 
 
-def comparisons(claim: Details, windows: Sequence[Details], context: str) -> list[Comparison]:
-    return [compare(claim, window, context) for window in windows]
+def comparisons(claim: Details, windows: Sequence[Details], context: str, published: date | None = None
+                ) -> list[Comparison]:
+    return [compare(claim, window, context, published) for window in windows]
 
 
 def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
