@@ -218,3 +218,11 @@ def test_a_weekday_is_the_one_before_the_publication_day_or_after_it_for_what_is
     assert (dated(past, saturday).month, dated(past, saturday).day) == (8, 14)
     assert (dated(ahead, saturday).month, dated(ahead, saturday).day) == (8, 21)
     assert dated(past, None) == past and past.relative and dated(past, saturday).relative
+
+
+def test_one_of_a_unit_under_a_bound_is_a_figure() -> None:
+    [found] = get_reader().read("The Keswater reserve is less than a kilometre from the runway.").quantities
+    assert (found.value, found.counted, found.bound) == (1.0, "kilometre", "less_than")
+    [short] = get_reader().read("The Keswater reserve lies 1.5km from the runway.").quantities
+    assert short.counted == "kilometre"
+    assert not get_reader().read("Orla Penn bought a house in Keswater.").quantities

@@ -301,6 +301,9 @@ _VERDICTS = {"guilty": False, "innocent": True}
 _LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
+#: Units written short or in American spelling, as the counted noun they are.
+_UNIT_NAMES = {"km": "kilometre", "kilometer": "kilometre", "meter": "metre", "kg": "kilogram", "mi": "mile",
+               "hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute", "ha": "hectare"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEARS_FROM_NOW = {"last": -1, "this": 0, "next": 1}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
@@ -678,6 +681,9 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 start_i = tok.i - 1
         elif lower in _MULTIPLES and _multiplies(doc, tok.i + 1):
             value, unit = _MULTIPLES[lower], TIMES
+        elif lower in ("a", "an") and tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and (
+                _bound(doc, tok.i)[0] not in ("exact", "about")):
+            value = 1.0  # "less than a kilometre", "more than a year": one of what follows, bounded
         elif (hours := _hours_with_fraction(doc, tok.i)) is not None:
             value, start_i, end_i = hours
         elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):
@@ -748,6 +754,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         # own words).
         if hours is not None:
             counted = "hour"
+        counted = _UNIT_NAMES.get(counted, counted)  # "1.5km" and "a kilometre" count one thing
         years = _IN_YEARS.get(counted, 1.0)
         if counted in _IN_YEARS:
             counted = "year"

@@ -631,7 +631,7 @@ def compare(claim: Details, source: Details, context: str = "", published: date 
     claim = replace(claim, dates=tuple(d for d in claim.dates if not d.relative))
     if published is not None:
         source = replace(source, dates=tuple(dated(d, published) for d in source.dates))
-    out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS for p in claim.predicates),
+    out = Comparison(claim_event=any(p.lemma not in LIGHT_VERBS and p.mode != "state" for p in claim.predicates),
                      claim_compares=claim.compares)
     _compare_predicates(claim, source, out)
     shared_nouns = claim.lemmas & source.lemmas - LIGHT_VERBS
