@@ -76,3 +76,16 @@ def test_dates_of_a_comparison_stated_alike_do_not_support_it_at_the_floor() -> 
     claim = "The Harlow river peaked lower in 2026 than in the 2019 flood."
     window = "The Harlow river peaked at 4.7 metres in 2026; in the 2019 flood it peaked at 4.1 metres."
     assert adjusted(claim, window, 0.2, 0.3)[SUPPORTED] < reconcile.SUPPORT_FLOOR
+
+
+def test_every_figure_stated_alike_in_other_verbs_supports_where_the_classifier_sees_nothing_against() -> None:
+    # "reported" is not "earned" to the reader, but the sum, the profit and the year are the claim's.
+    claim = "Quorra Rail earned an operating profit of 22.5 million pounds in 2025."
+    window = "Quorra Rail reported an operating profit of £22.5m for 2025."
+    below, above = reconcile.RETOLD_REFUTE - 0.1, reconcile.RETOLD_REFUTE + 0.1
+    assert adjusted(claim, window, 0.2, below)[SUPPORTED] == reconcile.SUPPORT_FLOOR
+    assert adjusted(claim, window, 0.2, above)[SUPPORTED] < reconcile.SUPPORT_FLOOR
+    # A date alone, stated alike in other verbs, is too common to tell one event.
+    plan = adjusted("Quorra Rail plans to build a museum in 2027.", "Quorra Rail will repaint its depot in 2027.",
+                    0.2, below)
+    assert plan[SUPPORTED] < reconcile.SUPPORT_FLOOR
