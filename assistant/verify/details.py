@@ -121,7 +121,7 @@ class When:
     #: year" 0, "next year" 1): dated only against the publication date of the text it is in (``dated``).
     weekday: int | None = None
     years_from_now: int | None = None
-    #: Whether the verb it dates is still to come ("will strike on Friday" is the next Friday).
+    #: Of a weekday: whether the verb it dates is still to come ("will strike on Friday" is the next Friday).
     ahead: bool = False
 
     @property
@@ -620,9 +620,11 @@ def _in_phrase(token: Any) -> bool:
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|professor|sir|dame)\.?\s+(?=\S)")
 
 
+@lru_cache(maxsize=1024)
 def folded(text: str) -> str:
     """Text as names are compared in it: short forms made whole, lowercased, accents folded ("Noel Coward" is
-    "Noël Coward", as a reader types a name without them)."""
+    "Noël Coward", as a reader types a name without them). Cached: every window of a source is compared against
+    the same article."""
     return "".join(c for c in unicodedata.normalize("NFKD", canonical(text)) if not unicodedata.combining(c)).lower()
 
 
@@ -1178,7 +1180,7 @@ def _dates(doc: Any) -> list[When]:
             found.append(When(year=year, month=month, day=day, season=season, text=part.text, start=part.start_char,
                               end=part.end_char, verb=verb_lemma(verb) if verb is not None else "",
                               decade=decade, weekday=weekday, years_from_now=years_from_now,
-                              ahead=verb is not None and _mode(verb) in PROSPECTIVE))
+                              ahead=weekday is not None and verb is not None and _mode(verb) in PROSPECTIVE))
     return found + _missed_days(doc, found)
 
 
@@ -1187,7 +1189,7 @@ def _missed_days(doc: Any, found: list[When]) -> list[When]:
     capitalised month beside a number from 1 to 31, with a year where one follows."""
     missed = []
     for month in doc:
-        if month.text[:1].isupper() is False or month.lower_ not in _MONTHS or any(
+        if not month.text[:1].isupper() or month.lower_ not in _MONTHS or any(
                 d.start <= month.idx < d.end for d in found):
             continue
         after = doc[month.i + 1] if month.i + 1 < len(doc) else None

@@ -211,7 +211,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.differences.append(_note("modality", _said(q), _said(mode_only[0]), False))
             continue
         contrary = [s for s in candidates if quantity_agrees(q, s) is False and _same_mode(q.mode, s.mode)]
-        year = [d for d in source.dates if _as_year(q) is not None and _as_year(q) == d.year and d.month is None
+        as_year = _as_year(q)
+        year = [d for d in source.dates if as_year is not None and d.year == as_year and d.month is None
                 and not d.decade]
         if contrary:
             out.differences.append(_note("number", _said(q), _said(contrary[0]), False))
