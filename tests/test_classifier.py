@@ -154,3 +154,14 @@ def test_the_calibrated_confidence_comes_from_the_fitted_curve() -> None:
 
 def test_windows_of_an_unlocatable_span_are_the_span_itself() -> None:
     assert windows(TEXT, [Span(4, 20)]) == [Span(4, 20)]
+
+
+def test_the_classifier_reads_a_date_stated_alike_in_the_claims_words() -> None:
+    # "Monday 2 March" and "March 2, 2026" are one date; the classifier is not left to take them for two.
+    model = ScriptedModel(support=("March 2, 2026",))
+    text = "The Ostrava Vale council approved the Kessling tram line on Monday 2 March. Work starts in May."
+    judgement = classify(model, "The Ostrava Vale council approved the Kessling tram line on March 2, 2026.",
+                         [evidence(text)], details=True)[0]
+    assert any("on March 2, 2026" in window for _, window in model.seen)
+    assert not any("Monday 2 March" in window for _, window in model.seen)
+    assert judgement.stance == "supports"

@@ -226,3 +226,33 @@ def test_one_of_a_unit_under_a_bound_is_a_figure() -> None:
     [short] = get_reader().read("The Keswater reserve lies 1.5km from the runway.").quantities
     assert short.counted == "kilometre"
     assert not get_reader().read("Orla Penn bought a house in Keswater.").quantities
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("Roughly two in every three Keswater shares are held by pension funds.", 66.7, "%"),
+    ("Shares in Keswater Bank closed at 212p.", 2.12, "GBP"),
+])
+def test_shares_and_pence_are_read(text: str, value: float, unit: str) -> None:
+    assert (value, unit) in [(v, u) for v, u, _, _ in quantities(text)]
+
+
+def test_a_dozen_under_a_bound_is_twelve_not_one() -> None:
+    assert quantities("Over a dozen Harlow fishing boats joined the search.") == [(12.0, "", "more_than", "event")]
+
+
+def test_a_year_after_in_is_no_share_and_one_as_a_pronoun_is_no_count() -> None:
+    # Fictional operator: "702 in 2019" is 702 drivers then, not 702 of every 2,019.
+    assert "%" not in [u for _, u, _, _ in quantities("Tollbury Rail employs 640 drivers, down from 702 in 2019.")]
+    assert quantities("Union official Marrowby said the deal was one members could live with.") == []
+
+
+def test_a_bound_on_a_span_of_hours_is_kept_and_a_misparsed_main_verb_is_no_qualifier() -> None:
+    (q,) = get_reader().read("The thieves spent under a quarter of an hour inside the Harlow museum.").quantities
+    assert (q.value, q.counted, q.bound, q.threshold, q.spoken) == (15.0, "minute", "less_than", False,
+                                                                     "less than 15 minutes")
+
+
+def test_a_count_of_what_someone_owns_counts_the_things_not_the_owner() -> None:
+    (q,) = get_reader().read("The mayor of Keswater will review security at all eight of the city's museums.") \
+        .quantities
+    assert q.counted == "museum"

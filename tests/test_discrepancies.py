@@ -519,3 +519,64 @@ def test_a_claim_whose_only_verbs_describe_tells_of_no_event() -> None:
     assert not found.claim_event and any(a.kind == "number" for a in found.agreements)
     assert compared("Thieves stole five paintings from the Tollbury museum.",
                     "Two of the five paintings are by Orla Penn.").claim_event
+
+
+def test_figures_and_dates_stated_alike_are_given_to_the_classifier_in_the_claims_words() -> None:
+    reader = get_reader()
+    claim = reader.read("Velmora dockers walked out on March 17, 2026 over a pay offer of 3.5 per cent.")
+    source = reader.read("Dockers at Velmora struck on Tuesday 17 March after rejecting a 3.5pc offer.")
+    found = compare(claim, source)
+    rewritten = found.in_claim_words(source.canonical)
+    assert "March 17, 2026" in rewritten and "Tuesday 17 March" not in rewritten
+    # A figure that differs is left in the source's words for the classifier to weigh.
+    other = reader.read("Dockers at Velmora struck on Tuesday 17 March after rejecting a 2.5pc offer.")
+    assert "2.5 percent" in compare(claim, other).in_claim_words(other.canonical)
+
+
+def test_a_name_given_by_its_initials_is_the_name_spelt_out() -> None:
+    found = compare(get_reader().read("The TFC cut its Harlow sailings."), get_reader().read("Sailings cut."),
+                    "Tollbury Ferry Company cuts Harlow sailings\nThe Tollbury Ferry Company cut its sailings.")
+    assert ("name", "TFC") not in found.unstated
+    assert ("name", "TFC") in compared("The TFC cut its Harlow sailings.", "Harlow sailings were cut.").unstated
+
+
+def test_a_figure_of_another_subject_is_no_other_figure_for_the_claims() -> None:
+    assert "number" not in differences("Tollbury Rail's spending on overtime went up by 25 per cent last year.",
+                                       "The drop came weeks after fares rose by 4.6 per cent.")
+    # A subject the source gives by a pronoun or by what it is may be the claim's.
+    assert "number" in differences("Tollbury Rail earned a profit of £25m in 2025.",
+                                   "The operator earned a profit of £22.5m in 2025.")
+
+
+def test_a_name_of_as_many_words_is_a_mix_up_only_one_word_apart() -> None:
+    assert "name" not in differences("Keswater Ridge School will open in September.",
+                                     "Keswater Regional Council met in September.")
+    assert "name" in differences("Harlow Ridge School will open in September.",
+                                 "Harlow Ridge College will open in September.")
+
+
+def test_a_small_count_left_unsaid_does_not_block_support_and_people_count_patients() -> None:
+    found = compared("Keswater councillors approved the merger of the town's two schools on 11 March 2026.",
+                     "Keswater council voted on Wednesday 11 March to merge Tollbury School and Harlow School.")
+    assert not found.unstated_of(frozenset({"number"}))
+    assert "number" in [a.kind for a in compared("41 patients have been hospitalised in Keswater.",
+                                                  "Forty-one people have been admitted to hospital in Keswater.")
+                        .agreements]
+    # Not under a bound: "fewer than 20 people" is met by any small count of anything.
+    assert "number" not in [a.kind for a in compared("Fewer than 20 people in Keswater needed treatment.",
+                                                      "A three-metre swell was running off Keswater.").agreements]
+
+
+def test_an_act_of_the_claim_told_in_no_verb_is_counted() -> None:
+    found = compared("Keswater dockers voted to reject the pay deal in April.",
+                     "Keswater dockers voted on 15 April and backed the deal.")
+    assert found.untold_events == 1
+    assert compared("Keswater dockers voted to reject the pay deal in April.",
+                    "Keswater dockers voted on 15 April to reject the deal.").untold_events == 0
+
+
+def test_a_figure_only_intended_bears_out_no_figure_of_what_is() -> None:
+    found = compared("Tollbury Rail has fewer than 600 drivers.", "Tollbury Rail plans to recruit 60 drivers by 2027.")
+    assert "number" not in [a.kind for a in found.agreements]
+    assert "number" in [a.kind for a in compared("The Tollbury depot costs 42 million euros.",
+                                                  "The Tollbury depot will cost 42 million euros.").agreements]

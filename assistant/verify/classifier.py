@@ -78,7 +78,13 @@ def classify(
     if details:
         claim_details = get_reader().read(claim)
         read = read_windows([(e.article.text, ws) for e, ws in zip(sources, spans, strict=True)])
-        probs = model.probabilities([(claim_details.canonical, d.canonical) for ds in read for d in ds])
+        compared = [reconcile.comparisons(claim_details, ds, f"{e.article.title}\n{e.article.text}",
+                                          published_on(e.article.published))
+                    for e, ds in zip(sources, read, strict=True)]
+        # Each window is read with the figures and dates it states alike in the claim's words.
+        probs = model.probabilities([(claim_details.canonical, c.in_claim_words(d.canonical))
+                                     for ds, cs in zip(read, compared, strict=True)
+                                     for d, c in zip(ds, cs, strict=True)])
     else:
         probs = model.probabilities([(claim, e.article.text[s.start : s.end])
                                      for e, ws in zip(sources, spans, strict=True) for s in ws])
@@ -87,8 +93,7 @@ def classify(
     for i, (evidence, ws) in enumerate(zip(sources, spans, strict=True)):
         p = probs[row : row + len(ws)]
         if details:
-            found = reconcile.comparisons(claim_details, read[i], f"{evidence.article.title}\n{evidence.article.text}",
-                                          published_on(evidence.article.published))
+            found = compared[i]
             judgement = _judgement(model, evidence, ws, reconcile.adjusted(p, found), found, p)
         else:
             judgement = _judgement(model, evidence, ws, p)

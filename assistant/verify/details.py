@@ -100,6 +100,8 @@ class Quantity:
     threshold: bool = False
     #: A share the text implies rather than states ("126 of the 420 beds" is 30 %): a claim need not state it.
     derived: bool = False
+    #: How the classifier reads it: the text's words for it rewritten one way ("£2.4m" is "2.4 million pounds").
+    spoken: str = ""
 
 
 @dataclass(frozen=True)
@@ -653,6 +655,8 @@ def _number_value(token: Any) -> tuple[float, float] | None:
             return value, _SCALES[suffix]
         if suffix in _PERCENT:
             return value, -1.0
+        if suffix == "p":
+            return value, -2.0  # pence: "212p" is £2.12
         return None  # "3rd", "10am", "4x4"
     if token.like_num and token.is_alpha:
         from number_parser import parse_number
@@ -684,6 +688,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         elif lower in _MULTIPLES and _multiplies(doc, tok.i + 1):
             value, unit = _MULTIPLES[lower], TIMES
         elif lower in ("a", "an") and tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and (
+                doc[tok.i + 1].lower_ not in {**_DOZEN, **_FRACTIONS, **_SCALES, "hundred": 0}) and (
                 _bound(doc, tok.i)[0] not in ("exact", "about")):
             value = 1.0  # "less than a kilometre", "more than a year": one of what follows, bounded
         elif (hours := _hours_with_fraction(doc, tok.i)) is not None:
@@ -715,11 +720,13 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             if tok.is_alpha and end_i + 1 < len(doc) and doc[end_i].text == "-" and doc[end_i + 1].is_alpha and (
                     (rest := _number_value(doc[end_i + 1])) is not None and rest[0] < 10 <= value < 100):
                 value, end_i = value + rest[0], end_i + 2  # "Forty-one", split by the tokenizer into three
-            # "three in five", "one out of four": a share.
+            # "three in five", "two in every three", "one out of four": a share; not "702 in 2019".
             nxt = [t.lower_ for t in tokens[tok.i + 1 : tok.i + 4]]
             if nxt[:1] == ["in"] or nxt[:2] == ["out", "of"]:
                 skip = 1 if nxt[:1] == ["in"] else 2
-                if tok.i + 1 + skip < len(doc) and (d := _number_value(doc[tok.i + 1 + skip])) and d[0]:
+                skip += 1 if nxt[skip : skip + 1] in (["every"], ["each"]) else 0
+                if tok.i + 1 + skip < len(doc) and (d := _number_value(doc[tok.i + 1 + skip])) and d[0] >= value and (
+                        not _year_like(doc[tok.i + 1 + skip])):
                     value, unit, scale = round(100.0 * value / d[0], 1), "%", 1.0
                     end_i = tok.i + 2 + skip
                     share = True
@@ -727,11 +734,16 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             while end_i < len(doc) and scale == 1.0 and (word := doc[end_i].lower_.rstrip(".")) in _SCALES and (
                     word not in ("m", "b", "k") or doc[end_i - 1].whitespace_ == ""):
                 scale, end_i = _SCALES[word], end_i + 1
+            if lower == "one" and not share and scale == 1.0 and end_i == tok.i + 1 and not (
+                    tok.dep_ == "nummod" and tok.head.tag_ not in ("NNS", "NNPS")):
+                continue  # a pronoun: "a deal one could live with", "one members could live with"
         assert value is not None
         if not unit and end_i < len(doc) and doc[end_i].lower_ == "times" and _multiplies(doc, end_i + 1):
             unit, end_i = TIMES, end_i + 1  # "three times the monthly average", not "met three times"
         if scale == -1.0:
             unit, scale = "%", 1.0
+        elif scale == -2.0:
+            unit, scale = "GBP", 0.01
         if end_i < len(doc) and doc[end_i].lower_ in _PERCENT:
             unit, end_i = "%", end_i + 1
         elif end_i + 1 < len(doc) and f"{doc[end_i].lower_} {doc[end_i + 1].lower_}" in _PERCENT:
@@ -777,14 +789,17 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb))
+        spoken = f"{_BOUND_WORDS[q.bound]}{_plain(q.value)} minutes" if hours is not None else _spoken(
+            replace(q, value=value * scale))
+        spoken += " of" if share else ""
+        q = replace(q, spoken=spoken)
         found.append(q)
         used.update(range(start_i, end_i))
-        spoken = f"{_plain(q.value)} minutes" if hours is not None else _spoken(replace(q, value=value * scale))
-        rewrites.append((span.start_char, span.end_char, spoken + (" of" if share else "")))
+        rewrites.append((span.start_char, span.end_char, spoken))
         whole = _whole_of(tok) if not unit and not share and bound in ("exact", "about") else None
         if whole is not None and 0 < q.value <= whole:
             found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
-                                 phrase=f"{q.phrase} (of {_plain(whole)})"))
+                                 phrase=f"{q.phrase} (of {_plain(whole)})", spoken=""))
     return found, rewrites
 
 
@@ -828,8 +843,11 @@ def _whole_of(number: Any) -> float | None:
 def _qualifies(noun: Any, verb: Any) -> bool:
     """Whether a bounded figure describes what qualifies: a noun "with" it ("firms with fewer than 50 employees")
     or a participle of a noun ("households earning less than €30,000")."""
+    # Not a participle hung on a root noun: that is the sentence's own verb misparsed ("The thieves spent under a
+    # quarter of an hour inside", parsed with "thieves" as its root).
     return bool((noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "with"
-                 and noun.head.head.pos_ in ("NOUN", "PROPN")) or (verb is not None and verb.dep_ == "acl"))
+                 and noun.head.head.pos_ in ("NOUN", "PROPN"))
+                or (verb is not None and verb.dep_ == "acl" and verb.head.dep_ != "ROOT"))
 
 
 def _multiplies(doc: Any, i: int) -> bool:
@@ -861,9 +879,11 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
     if of is not None and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.i < head.i and (
             of.head.lemma_.lower() not in _TOTALS):
         return str(of.head.lemma_.lower()), of.head  # "under the age of ten" is an age, not ten of anything
-    for tok in doc[end_i : end_i + 4]:
-        if tok.pos_ == "NOUN":
-            return str(tok.lemma_.lower()), tok
+    for tok in doc[end_i : end_i + 6]:
+        if tok.pos_ == "NOUN" and not (tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "POS"):
+            return str(tok.lemma_.lower()), tok  # not the owner: "eight of the city's venues" counts venues
+        if tok.tag_ == "POS" or tok.pos_ == "NOUN":
+            continue
         if tok.lower_ == "of":
             continue
         if tok.pos_ not in ("ADJ", "VERB", "PROPN", "ADP", "DET"):
@@ -1257,10 +1277,13 @@ def _date_parser() -> Any:
                                                       "RETURN_AS_TIMEZONE_AWARE": False})
 
 
+_BOUND_WORDS = {"exact": "", "about": "about ", "more_than": "more than ", "at_least": "at least ",
+                "less_than": "less than ", "at_most": "up to "}
+
+
 def _spoken(q: Quantity) -> str:
     """One wording of a quantity, the same for "€2.5bn" and "2.5 billion euros", so the classifier reads both alike."""
-    bound = {"exact": "", "about": "about ", "more_than": "more than ", "at_least": "at least ",
-             "less_than": "less than ", "at_most": "up to "}[q.bound]
+    bound = _BOUND_WORDS[q.bound]
     value = q.value
     if q.unit == "%":
         return f"{bound}{_plain(value)} percent"
@@ -1275,6 +1298,11 @@ def _spoken(q: Quantity) -> str:
     if q.unit:
         return f"{bound}{number} {_CURRENCY_WORDS.get(q.unit, q.unit)}"
     return f"{bound}{number}"
+
+
+def _year_like(token: Any) -> bool:
+    """A four-digit number that may be a year ("in 2019")."""
+    return len(token.text) == 4 and token.text.isdigit() and 1800 <= int(token.text) <= 2100
 
 
 def _plain(value: float) -> str:

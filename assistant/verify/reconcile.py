@@ -27,8 +27,8 @@ window's two probabilities are adjusted:
   event and leaves a name of the claim to the rest of its article supports
   it only at ``SUPPORT_ALONE`` or above;
 - a window that states every detail of the claim alike, about the same
-  event, with a figure or a date among them, supports it with at least
-  ``SUPPORT_FLOOR``.
+  event (every act of the claim told in a verb of its own), with a figure or
+  a date among them, supports it with at least ``SUPPORT_FLOOR``.
 
 The floors, the thresholds, the rules and which unsaid details block support were chosen on
 validation data only (``bench/contrast.py --split validation`` and the
@@ -106,7 +106,7 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             # Of the same event, or told in other verbs ("reported a profit of £22.5m" for "made") where the
             # classifier sees nothing against it.
-            if _states_figures(c) and (c.shared_event or not c.claim_event or (
+            if _states_figures(c) and ((c.shared_event and not c.untold_events) or not c.claim_event or (
                     probs[i, REFUTED] < RETOLD_REFUTE and any(a.kind == "number" for a in c.agreements))):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
