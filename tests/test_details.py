@@ -256,3 +256,9 @@ def test_a_count_of_what_someone_owns_counts_the_things_not_the_owner() -> None:
     (q,) = get_reader().read("The mayor of Keswater will review security at all eight of the city's museums.") \
         .quantities
     assert q.counted == "museum"
+
+
+def test_a_year_read_as_a_count_keeps_its_form_in_the_canonical_text() -> None:
+    assert get_reader().read("Keswater Bank has scrapped 2025 bonuses for its board.").canonical == (
+        "Keswater Bank has scrapped 2025 bonuses for its board.")
+    assert "7,000" in get_reader().read("Keswater sold 7000 tickets.").canonical

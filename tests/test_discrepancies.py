@@ -580,3 +580,17 @@ def test_a_figure_only_intended_bears_out_no_figure_of_what_is() -> None:
     assert "number" not in [a.kind for a in found.agreements]
     assert "number" in [a.kind for a in compared("The Tollbury depot costs 42 million euros.",
                                                   "The Tollbury depot will cost 42 million euros.").agreements]
+
+
+def test_a_span_in_weeks_is_counted_in_days_and_a_gerund_is_a_figures_subject() -> None:
+    found = compared("The Keswater ferry was refloated more than two weeks after it ran aground.",
+                     "The Keswater ferry was refloated 15 days after it ran aground.")
+    assert "number" in [a.kind for a in found.agreements]
+    # Fictional operator: what the hiring cost is no other figure for what the strikes cost.
+    assert "number" not in differences("Hiring replacement coaches for the strike cost Tollbury Rail £0.41m.",
+                                       "The two strikes so far have cost Tollbury Rail £6.4m.")
+    # A span of days is no count of anything else.
+    assert "number" not in differences("Hiring coaches for the three strike days cost Tollbury Rail £0.41m.",
+                                       "Tollbury Rail employs 640 drivers, down from 702 in 2019.")
+    assert ("name", "£0.41m.") not in compared("Hiring coaches cost Tollbury Rail £0.41m.", "Coaches were hired.") \
+        .unstated

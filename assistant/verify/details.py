@@ -313,6 +313,7 @@ _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": 
 _TOTALS = frozenset({"number", "total", "count", "tally"})
 #: Counted nouns that are a number of years.
 _IN_YEARS = {"decade": 10.0, "century": 100.0}
+_IN_DAYS = {"week": 7.0, "fortnight": 14.0}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NUMBER_PART = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)([a-z%]*)$", re.I)
 _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
@@ -508,7 +509,8 @@ def _details(doc: Any) -> Details:
     rewrites = [r for r in rewrites if not any(d.start <= r[0] and r[1] <= d.end for d in dates)]
     names = tuple(
         Name(text=e.text, label=e.label_, key=name_key(e.text), start=e.start_char, end=e.end_char)
-        for e in doc.ents if e.label_ in _NAME_LABELS and name_key(e.text)
+        # Not a figure the tagger took for a name ("£0.41m." as a product).
+        for e in doc.ents if e.label_ in _NAME_LABELS and name_key(e.text) and not re.match(r"[£$€\d]", e.text)
     )
     lemmas = frozenset(t.lemma_.lower() for t in doc if t.pos_ in _CONTENT and not t.is_stop and t.i not in date_tokens
                        and not t.like_num)
@@ -726,7 +728,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 skip = 1 if nxt[:1] == ["in"] else 2
                 skip += 1 if nxt[skip : skip + 1] in (["every"], ["each"]) else 0
                 if tok.i + 1 + skip < len(doc) and (d := _number_value(doc[tok.i + 1 + skip])) and d[0] >= value and (
-                        not _year_like(doc[tok.i + 1 + skip])):
+                        not _year_like(doc[tok.i + 1 + skip].text)):
                     value, unit, scale = round(100.0 * value / d[0], 1), "%", 1.0
                     end_i = tok.i + 2 + skip
                     share = True
@@ -774,6 +776,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             counted = "year"
         elif counted == "hour":
             years, counted = 60.0, "minute"
+        elif counted in _IN_DAYS:
+            years, counted = _IN_DAYS[counted], "day"  # "more than two weeks" against "15 days"
         mode = "possibility" if bound == "at_most" and verb is not None and _mode(verb) == "event" else (
             _mode(verb) if verb is not None else "event")
         span = doc[start_i:end_i]
@@ -956,6 +960,8 @@ def _subject(verb: Any) -> str:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return _key_of(child)
+        if child.dep_ == "csubj":
+            return str(child.lemma_.lower())  # "Hiring coaches cost £0.41m": the hiring is what cost it
     return ""
 
 
@@ -1294,15 +1300,16 @@ def _spoken(q: Quantity) -> str:
             number = f"{_plain(value / size)} {name}"
             break
     else:
-        number = _plain(value)
+        # A year read as a count ("the 2025 bonuses") keeps its form: "2,025 bonuses" is another thing to read.
+        number = q.text if _year_like(q.text) else _plain(value)
     if q.unit:
         return f"{bound}{number} {_CURRENCY_WORDS.get(q.unit, q.unit)}"
     return f"{bound}{number}"
 
 
-def _year_like(token: Any) -> bool:
+def _year_like(text: str) -> bool:
     """A four-digit number that may be a year ("in 2019")."""
-    return len(token.text) == 4 and token.text.isdigit() and 1800 <= int(token.text) <= 2100
+    return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100
 
 
 def _plain(value: float) -> str:

@@ -164,6 +164,8 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         # contradicted by "the bank has shut 1,870 accounts") cost the answer check one of its disputes between
         # outlets (both sides shown 0.56 -> 0.44), so it was left out.
         return claim.counted == source.counted and (claim.counted not in DURATIONS or bool(linked))
+    if {claim.counted, source.counted} & DURATIONS:
+        return False  # a span of time is no count of anything else: "three strike days" is not "702" drivers
     if not claim.unit:
         # "children under ten are" is no count of the "312 cases" that "are": a light verb ties a bare count to
         # nothing counted.
