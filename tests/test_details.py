@@ -259,6 +259,6 @@ def test_a_count_of_what_someone_owns_counts_the_things_not_the_owner() -> None:
 
 
 def test_a_year_read_as_a_count_keeps_its_form_in_the_canonical_text() -> None:
-    assert get_reader().read("Keswater Bank has scrapped 2025 bonuses for its board.").canonical == (
-        "Keswater Bank has scrapped 2025 bonuses for its board.")
+    text = "The Keswater bank's board has scrapped 2025 bonuses for all eight members of its executive committee."
+    assert "scrapped 2025 bonuses for all 8 members" in get_reader().read(text).canonical
     assert "7,000" in get_reader().read("Keswater sold 7000 tickets.").canonical
