@@ -70,9 +70,10 @@ def classify(
 ) -> list[SourceJudgement]:
     """One judgement per source, all windows of all sources scored in one pass.
 
-    With ``details`` (the default) the classifier reads claim and windows with every quantity written one way,
-    and the details reader's comparison adjusts each window's probabilities (``reconcile``) before a stance is
-    taken; the deciding window's differences and agreements go with the judgement.
+    With ``details`` (the default) the classifier reads claim and windows with every quantity written one way and
+    each window's figures and dates that the reader found stated alike in the claim's own words, and the details
+    reader's comparison adjusts each window's probabilities (``reconcile``) before a stance is taken; the deciding
+    window's differences and agreements go with the judgement.
     """
     spans = [windows(e.article.text, e.spans) for e in sources]
     if details:
