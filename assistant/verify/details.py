@@ -728,7 +728,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 skip = 1 if nxt[:1] == ["in"] else 2
                 skip += 1 if nxt[skip : skip + 1] in (["every"], ["each"]) else 0
                 if tok.i + 1 + skip < len(doc) and (d := _number_value(doc[tok.i + 1 + skip])) and d[0] >= value and (
-                        not _year_like(doc[tok.i + 1 + skip].text)):
+                        not year_like(doc[tok.i + 1 + skip].text)):
                     value, unit, scale = round(100.0 * value / d[0], 1), "%", 1.0
                     end_i = tok.i + 2 + skip
                     share = True
@@ -1301,13 +1301,13 @@ def _spoken(q: Quantity) -> str:
             break
     else:
         # A year read as a count ("the 2025 bonuses") keeps its form: "2,025 bonuses" is another thing to read.
-        number = q.text if _year_like(q.text) else _plain(value)
+        number = q.text if year_like(q.text) else _plain(value)
     if q.unit:
         return f"{bound}{number} {_CURRENCY_WORDS.get(q.unit, q.unit)}"
     return f"{bound}{number}"
 
 
-def _year_like(text: str) -> bool:
+def year_like(text: str) -> bool:
     """A four-digit number that may be a year ("in 2019")."""
     return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100
 

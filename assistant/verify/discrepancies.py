@@ -28,6 +28,7 @@ from .details import (
     name_key,
     opposites,
     same_verb,
+    year_like,
 )
 from .verdict import DetailNote
 
@@ -323,8 +324,8 @@ MONTH_SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "su
 
 def _as_year(q: Quantity) -> int | None:
     """The year a bare figure may be, where the tagger read a year before a noun ("the 2013 album") as a count."""
-    whole = int(q.value) if q.value == int(q.value) else 0
-    return whole if not q.unit and q.bound == "exact" and 1800 <= whole <= 2100 and q.text.isdigit() else None
+    return int(q.value) if not q.unit and q.bound == "exact" and year_like(q.text) and q.value == int(q.text) \
+        else None
 
 
 def _date_agrees(a: When, b: When) -> bool | None:
