@@ -262,3 +262,44 @@ def test_a_year_read_as_a_count_keeps_its_form_in_the_canonical_text() -> None:
     text = "The Keswater bank's board has scrapped 2025 bonuses for all eight members of its executive committee."
     assert "scrapped 2025 bonuses for all 8 members" in get_reader().read(text).canonical
     assert "7,000" in get_reader().read("Keswater sold 7000 tickets.").canonical
+
+
+def test_a_half_after_a_number_or_a_unit_is_half_of_it_and_no_share() -> None:
+    reader = get_reader()
+    [mile] = reader.read("The Keswater ferry ran aground about a mile and a half north of Harlow harbour.").quantities
+    assert (mile.value, mile.counted, mile.bound, mile.unit) == (1.5, "mile", "about", "")
+    assert "1.5 mile north" in reader.read("The Keswater ferry ran aground a mile and a half north.").canonical
+    [hours] = reader.read("The last Tollbury passengers came ashore five and a half hours later.").quantities
+    assert (hours.value, hours.counted) == (330.0, "minute")
+    assert [q.value for q in reader.read("The Harlow crossing takes an hour and a half.").quantities] == [90.0]
+
+
+def test_no_noun_past_a_preposition_or_a_time_ago_is_counted() -> None:
+    reader = get_reader()
+    counted = [q.counted for q in reader.read("Cases in Keswater climbed from 188 to 312 in the space of a week.")
+               .quantities]
+    assert counted == ["", ""]
+    [ago] = reader.read("The Keswater total has risen from 188 a week ago.").quantities
+    assert (ago.value, ago.counted) == (188.0, "")
+    [rate] = reader.read("The Harlow board limited night flights to six a night.").quantities
+    assert rate.counted == "night"
+
+
+def test_what_a_sum_is_the_size_of_is_read() -> None:
+    reader = get_reader()
+    [loss] = reader.read("Tollbury Airport made an operating loss of €3.1m in 2025.").quantities
+    [profit] = reader.read("Tollbury Airport made a €3.1m profit in 2025.").quantities
+    assert (loss.measure, profit.measure) == ("loss", "profit")
+
+
+def test_a_passive_infinitive_is_meant_and_done_to_the_object_of_its_verb() -> None:
+    found = get_reader().read("Harlow minister Orla Penn has ordered a review of the Keswater contracts, to be "
+                              "completed by December.").predicates
+    complete = next(p for p in found if p.lemma == "complete")
+    assert (complete.mode, complete.agent, complete.patient) == ("plan", "", "review")
+
+
+def test_a_window_joined_from_its_sentences_keeps_their_superlatives() -> None:
+    text = "The Keswater river rose overnight. It peaked at 4.7 metres, the highest level since 1958."
+    window = get_reader().joined(text, [(0, 34), (35, len(text))])
+    assert window.superlatives == (("high", "highest"),)

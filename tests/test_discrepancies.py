@@ -594,3 +594,80 @@ def test_a_span_in_weeks_is_counted_in_days_and_a_gerund_is_a_figures_subject() 
                                        "Tollbury Rail employs 640 drivers, down from 702 in 2019.")
     assert ("name", "£0.41m.") not in compared("Hiring coaches cost Tollbury Rail £0.41m.", "Coaches were hired.") \
         .unstated
+
+
+def test_a_sum_of_the_opposite_kind_is_a_difference() -> None:
+    assert differences("Tollbury Airport made an operating profit of €3.1m in 2025.",
+                       "The Tollbury airport company made an operating loss of €3.1m in 2025.") == ["antonym"]
+    assert differences("The Harlow council ran a €2m surplus last year.",
+                       "The Harlow council ran a €2m deficit last year.") == ["antonym"]
+    assert differences("Tollbury Airport made an operating profit of €3.1m in 2025.",
+                       "Tollbury Airport reported a profit of €3.1m for 2025.") == []
+
+
+def test_the_one_the_act_is_done_to_doing_it_is_a_role_turned_round() -> None:
+    assert "role" in differences("Keswater Water alerted the Harlow Health Unit to the problem on 12 August.",
+                                 "The company was alerted by the Harlow Health Unit on 12 August.")
+    assert "role" not in differences("Keswater Water alerted the Harlow Health Unit to the problem on 12 August.",
+                                     "Keswater Water alerted the health unit on 12 August.")
+    # Mutual acts: the other side did it too.
+    assert "role" not in differences("Keswater Water met the Harlow Health Unit on 12 August.",
+                                     "The Harlow Health Unit met the company on 12 August.")
+
+
+def test_a_bound_is_met_only_by_a_figure_that_may_be_the_claims() -> None:
+    # Another act of another subject: no agreement, though the sum is larger.
+    found = compared("Harlow Mutual is offering a reward of at least 1 million kronor for the Keswater paintings.",
+                     "Ilse Marrowby's portrait accounts for 18.5 million kronor of that total.")
+    assert "number" not in [a.kind for a in found.agreements]
+    found = compared("Keswater Water lifted the notice less than three weeks after issuing it.",
+                     "Councillor Penn said residents had been left in the dark for two days.")
+    assert "number" not in [a.kind for a in found.agreements]
+    # The claim's subject as the one the source's act is done to, and a verb that only links.
+    found = compared("The Keswater ferry was pulled off the rocks more than two weeks after it ran aground.",
+                     "Harlow Salvage refloated the Keswater ferry 15 days after it ran aground.")
+    assert "number" in [a.kind for a in found.agreements]
+    found = compared("Tollbury Airport's operating loss for 2025 was below €4m.",
+                     "The company made an operating loss of €3.1m in 2025.")
+    assert "number" in [a.kind for a in found.agreements]
+
+
+def test_a_size_or_a_bound_on_people_of_another_act_contradicts_nothing() -> None:
+    assert "number" not in differences("The four-kilometre Keswater march ended without any arrests.",
+                                       "The Harlow nature reserve lies 1.5km from the runway.")
+    assert "number" not in differences("More than a thousand people joined the Keswater march.",
+                                       "About 60 people watched the Harlow vote from the gallery.")
+    assert "number" in differences("More than a thousand people joined the Keswater march.",
+                                   "About 600 people joined the Keswater march.")
+    assert "number" in differences("Nine people were hurt in the Keswater crash.",
+                                   "Twelve people were injured in the Keswater crash.")
+    assert "number" in differences("Fewer than 500 homes were flooded in Keswater.",
+                                   "Water entered 612 homes in Keswater, the council said.")
+    assert "number" in differences("Roughly 40,000 litres of diesel escaped from the Keswater ferry.",
+                                   "About 4,000 litres of diesel had leaked from the Keswater ferry.")
+
+
+def test_a_figure_meant_is_borne_out_by_the_act_and_contradicted_by_no_figure_of_what_is() -> None:
+    found = compared("Keswater is seeking 1,200,000 kronor from the security firm Harlow Guard.",
+                     "The city of Keswater has filed a claim for 1.2m kronor against Harlow Guard.")
+    assert "number" in [a.kind for a in found.agreements]
+    assert "number" not in differences("Tollbury Rail intends to take on 60 trainee drivers by the end of 2027.",
+                                       "The company employs 640 drivers, down from 702 in 2019.")
+    # What is only expected is not borne out by another act's figure.
+    found = compared("Keswater Water will appeal against the £8.75m fine.",
+                     "The commission fined Keswater Water £8.75m.")
+    assert "number" not in [a.kind for a in found.agreements]
+
+
+def test_a_source_date_that_bears_out_one_claim_date_contradicts_no_other() -> None:
+    found = compared("The Keswater group, which had handed the council a petition in January, went to court in "
+                     "June 2026.", "In January it handed the council a petition with 3,100 signatures.")
+    assert "date" not in [d.kind for d in found.differences]
+
+
+def test_an_opposite_superlative_is_a_difference_of_direction() -> None:
+    assert differences("The Keswater river level in January was the lowest since records began in 1958.",
+                       "The Keswater river peaked at 4.7 metres, the highest level since records began in 1958.") \
+        == ["direction"]
+    assert "direction" not in differences("The Keswater river level was the highest since 1958.",
+                                          "It was the highest level since 1958, and the lowest rainfall.")

@@ -1,11 +1,12 @@
-"""Extract WordNet 3.0's antonym pairs of verbs and adjectives, and its common verb synonyms, into
+"""Extract WordNet 3.0's antonym pairs of verbs, adjectives and nouns, and its common verb synonyms, into
 ``assistant/data/details/antonyms.tsv`` and ``synonyms.tsv``.
 
     apt-get install wordnet-base && python training/wordnet_pairs.py
 
 The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell", and that
 "cut" and "reduced", "began" and "started", or "turned down" and "rejected", tell of one event (a verb with its
-particle is kept as one, "turn down"; longer phrases are not). WordNet holds the first as lexical antonym
+particle is kept as one, "turn down"; longer phrases are not), and that "a loss of €3.1m" is no "gain of €3.1m"
+(nouns, one word each). WordNet holds the first as lexical antonym
 pointers ("!") and the second as synsets; no package on the package index ships its data, so the pairs are read
 once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as small TSVs. Two verbs are
 synonyms here only where they share a synset among the first ``SENSES`` senses of each (WordNet orders a word's
@@ -81,9 +82,9 @@ def main() -> None:
     parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     parser.add_argument("--out", type=Path, default=ROOT / "assistant" / "data" / "details")
     args = parser.parse_args()
-    rows = sorted({(pos, a, b) for pos in ("verb", "adj") for a, b in pairs(args.wordnet / f"data.{pos}")
+    rows = sorted({(pos, a, b) for pos in ("verb", "adj", "noun") for a, b in pairs(args.wordnet / f"data.{pos}")
                    if a.count(" ") <= (pos == "verb") and b.count(" ") <= (pos == "verb")})
-    notice = NOTICE.format(what="Antonym pairs (verbs and adjectives)")
+    notice = NOTICE.format(what="Antonym pairs (verbs, adjectives and nouns)")
     (args.out / "antonyms.tsv").write_text(notice + "".join(f"{pos}\t{a}\t{b}\n" for pos, a, b in rows),
                                            encoding="utf-8")
     same = sorted(synonyms(args.wordnet / "index.verb"))

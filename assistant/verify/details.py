@@ -102,6 +102,8 @@ class Quantity:
     derived: bool = False
     #: How the classifier reads it: the text's words for it rewritten one way ("£2.4m" is "2.4 million pounds").
     spoken: str = ""
+    #: The lemma of the noun it is the size of: "loss" in "a loss of €3.1m" and "a €3.1m loss".
+    measure: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ class Details:
     #: The text sets two things against each other ("peaked lower than in 2015", "take longer than they did"):
     #: its figures and dates are what is compared, so stating them alike says nothing of which way it went.
     compares: bool = False
+    #: The superlatives it uses, as (lemma, word): ("high", "highest") in "the highest level since 1958".
+    superlatives: tuple[tuple[str, str], ...] = ()
 
 
 # --- the vocabulary: data about English, not about any case -------------------------------------------------------
@@ -309,6 +313,8 @@ _UNIT_NAMES = {"km": "kilometre", "kilometer": "kilometre", "meter": "metre", "k
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEARS_FROM_NOW = {"last": -1, "this": 0, "next": 1}
 _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn", "winter": "winter"}
+#: Words after "a week" that make it a time, not a rate: "188 a week ago".
+_AGO = frozenset({"ago", "earlier", "later", "before", "after"})
 #: Nouns that stand for a count of what follows their "of": "the number of people hurt was six".
 _TOTALS = frozenset({"number", "total", "count", "tally"})
 #: Counted nouns that are a number of years.
@@ -323,10 +329,28 @@ _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
 def antonyms() -> dict[str, frozenset[str]]:
     """Each lemma's opposites, both ways: WordNet's verb and adjective pairs plus the news verbs it lacks."""
     found: dict[str, set[str]] = {}
-    rows = [line.split("\t") for line in ANTONYMS.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]
+    rows = [row for row in _antonym_rows() if row[0] != "noun"]
     groups = [(a, b) for a in _BRING_IN for b in _DO_AWAY]
     for a, b in [(row[1], row[2]) for row in rows] + _EXTRA_ANTONYMS + groups:
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _antonym_rows() -> list[list[str]]:
+    return [line.split("\t") for line in ANTONYMS.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+#: Opposite nouns of sums that WordNet does not pair ("loss" is paired only with "gain").
+_EXTRA_NOUN_ANTONYMS = [("profit", "loss"), ("surplus", "deficit"), ("income", "expenditure")]
+
+
+@lru_cache(maxsize=1)
+def noun_antonyms() -> dict[str, frozenset[str]]:
+    """Each noun's opposites, both ways, for what a figure is the size of: "a loss of €3.1m" is no profit."""
+    found: dict[str, set[str]] = {}
+    for a, b in [(row[1], row[2]) for row in _antonym_rows() if row[0] == "noun"] + _EXTRA_NOUN_ANTONYMS:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in found.items()}
@@ -485,6 +509,7 @@ class DetailsReader:
             pronoun=bool(pieces) and pieces[0].pronoun,
             described=bool(pieces) and pieces[0].described,
             compares=any(p.compares for p in pieces),
+            superlatives=tuple(s for p in pieces for s in p.superlatives),
         )
 
 
@@ -517,7 +542,8 @@ def _details(doc: Any) -> Details:
     return Details(text=doc.text, quantities=tuple(quantities), dates=tuple(dates), names=names,
                    predicates=tuple(_predicates(doc)), lemmas=lemmas, canonical=_rewrite(doc.text, rewrites),
                    pronoun=by_pronoun(doc), described=by_description(doc), compares=_compares(doc),
-                   titles=tuple(_titles(doc)))
+                   titles=tuple(_titles(doc)),
+                   superlatives=tuple((t.lemma_.lower(), t.lower_) for t in doc if t.tag_ in ("JJS", "RBS")))
 
 
 def _proper(token: Any) -> bool:
@@ -681,6 +707,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         start_i, end_i = tok.i, tok.i + 1
         unit, value, scale, share = "", None, 1.0, False
         hours = None
+        half_tail: tuple[int, int] | None = None
         if lower in _DOZEN and not (tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of" and lower == "dozens"):
             value = _DOZEN[lower]
             if tok.i > 0 and doc[tok.i - 1].like_num and (v := _number_value(doc[tok.i - 1])):
@@ -691,8 +718,14 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             value, unit = _MULTIPLES[lower], TIMES
         elif lower in ("a", "an") and tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and (
                 doc[tok.i + 1].lower_ not in {**_DOZEN, **_FRACTIONS, **_SCALES, "hundred": 0}) and (
-                _bound(doc, tok.i)[0] not in ("exact", "about")):
+                doc[tok.i + 1].lower_ not in ("hour", "hours")) and (
+                _and_a_half(doc, tok.i + 2) or _bound(doc, tok.i)[0] not in ("exact", "about")):
             value = 1.0  # "less than a kilometre", "more than a year": one of what follows, bounded
+            if _and_a_half(doc, tok.i + 2):
+                # "a mile and a half": the half is of the mile, no share of anything; the rewrite drops it
+                value += 0.5
+                used.update(range(tok.i + 2, tok.i + 5))
+                half_tail = (doc[tok.i + 1].idx + len(doc[tok.i + 1].text), doc[tok.i + 4].idx + 4)
         elif (hours := _hours_with_fraction(doc, tok.i)) is not None:
             value, start_i, end_i = hours
         elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):
@@ -722,6 +755,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             if tok.is_alpha and end_i + 1 < len(doc) and doc[end_i].text == "-" and doc[end_i + 1].is_alpha and (
                     (rest := _number_value(doc[end_i + 1])) is not None and rest[0] < 10 <= value < 100):
                 value, end_i = value + rest[0], end_i + 2  # "Forty-one", split by the tokenizer into three
+            if scale == 1.0 and _and_a_half(doc, end_i):
+                value, end_i = value + 0.5, end_i + 3  # "five and a half hours"
             # "three in five", "two in every three", "one out of four": a share; not "702 in 2019".
             nxt = [t.lower_ for t in tokens[tok.i + 1 : tok.i + 4]]
             if nxt[:1] == ["in"] or nxt[:2] == ["out", "of"]:
@@ -792,7 +827,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      verb=verb_lemma(verb) if verb is not None else "",
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
-                     end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb))
+                     end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb),
+                     measure=_measure(span))
         spoken = f"{_BOUND_WORDS[q.bound]}{_plain(q.value)} minutes" if hours is not None else _spoken(
             replace(q, value=value * scale))
         spoken += " of" if share else ""
@@ -800,11 +836,28 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         found.append(q)
         used.update(range(start_i, end_i))
         rewrites.append((span.start_char, span.end_char, spoken))
+        if half_tail is not None:
+            rewrites.append((*half_tail, ""))
         whole = _whole_of(tok) if not unit and not share and bound in ("exact", "about") else None
         if whole is not None and 0 < q.value <= whole:
             found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
                                  phrase=f"{q.phrase} (of {_plain(whole)})", spoken=""))
     return found, rewrites
+
+
+def _measure(span: Any) -> str:
+    """The lemma of the noun a figure is the size of: "a loss of €3.1m", "a €3.1m loss"; "" for any other."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        return str(root.head.head.lemma_.lower())
+    if root.dep_ in ("compound", "nmod", "amod", "nummod") and root.head.pos_ == "NOUN" and root.head.i >= span.end:
+        return str(root.head.lemma_.lower())
+    return ""
+
+
+def _and_a_half(doc: Any, i: int) -> bool:
+    """Whether "and a half" starts at ``i``: the half of what was counted before it."""
+    return [t.lower_ for t in doc[i : i + 3]] == ["and", "a", "half"]
 
 
 def _hours_with_fraction(doc: Any, i: int) -> tuple[float, int, int] | None:
@@ -890,7 +943,11 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
             continue
         if tok.lower_ == "of":
             continue
-        if tok.pos_ not in ("ADJ", "VERB", "PROPN", "ADP", "DET"):
+        # Past a preposition the noun is another's: "from 188 to 312 in the space of a week" counts no spaces; past
+        # an article only after "of" ("eight of the city's venues") or as a rate ("six a night"), not in a time
+        # ago ("188 a week ago").
+        if tok.pos_ not in ("ADJ", "VERB", "PROPN", "DET") or (tok.pos_ == "DET" and doc[tok.i - 1].lower_ != "of" and (
+                tok.lower_ not in ("a", "an") or doc[tok.i + 2 : tok.i + 3].text.lower() in _AGO)):
             break
     return "", None
 
@@ -987,13 +1044,14 @@ def _mode(verb: Any) -> Mode:
         return _COMMITMENTS[lemma]
     if _yet_to(verb) or _denied(verb):
         return "event"  # "have yet to make an offer": an event that has not happened, told as a negation
-    if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
-            verb.dep_ == "advcl" or verb.head.lemma_.lower() in _DECISIONS):
+    # An infinitive, active or passive ("to be completed by December").
+    infinitive = any(c.tag_ == "TO" for c in verb.children) and (verb.tag_ == "VB" or (
+        verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VB" for c in verb.children)))
+    if infinitive and (verb.dep_ == "advcl" or verb.head.lemma_.lower() in _DECISIONS):
         # "paid £4.5m to settle the case", "voted to waive the tax": a purpose or a decision taken, which says
         # neither that the act is still to come nor that it is done.
         return "state"
-    if verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and (
-            verb.head.lemma_.lower() not in _IMPLICATIVE):
+    if infinitive and verb.head.lemma_.lower() not in _IMPLICATIVE:
         return "plan"  # "money to hire 400 nurses", "agreed to buy": an infinitive says what is meant to happen
     if verb.tag_ in ("VB",) and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT":
         return "plan" if verb.dep_ == "xcomp" else "event"
@@ -1089,6 +1147,12 @@ def _predicates(doc: Any) -> list[Predicate]:
             if tok.dep_ == "conj" and any(c.dep_ == "auxpass" for c in tok.children):
                 # "The scheme was approved in 2019 but has not yet been built": the scheme is what is built.
                 patient = next((_key_of(c) for c in tok.head.children if c.dep_ == "nsubjpass"), "")
+            elif any(c.dep_ == "auxpass" for c in tok.children):
+                # "ordered a review of the contracts, to be completed by December": the review is what is
+                # completed, and who completes it is unsaid.
+                agent = ""
+                patient = next((_key_of(c) for c in tok.head.children if c.dep_ == "dobj"), "") or next(
+                    (_key_of(c) for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), "")
         negated = _yet_to(tok) != _denied(tok)
         for child in tok.children:
             dep = child.dep_

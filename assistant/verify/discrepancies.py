@@ -23,9 +23,11 @@ from .details import (
     Predicate,
     Quantity,
     When,
+    antonyms,
     dated,
     folded,
     name_key,
+    noun_antonyms,
     opposites,
     same_verb,
     year_like,
@@ -36,6 +38,10 @@ from .verdict import DetailNote
 LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "state", "note", "become"})
 #: Counted nouns that measure time: a count of them is a duration of its own verb.
 DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
+#: Units of size: like a span of time, a length or a weight is of its verb ("the four-kilometre march ended" is no
+#: distance of the nature reserve that "lies 1.5km from the runway").
+MEASURES = frozenset({"metre", "kilometre", "centimetre", "millimetre", "mile", "foot", "yard", "inch", "kilogram",
+                      "gram", "tonne", "ton", "hectare", "acre", "litre"})
 #: Relative tolerance when two exact figures are compared ("2.5bn" against "2,480 million" is no difference);
 #: an approximate one ("about", "nearly a third") gets the wider tolerance.
 EXACT_TOLERANCE = 0.01
@@ -49,7 +55,7 @@ def _note(kind: str, claim: str, source: str, agrees: bool) -> DetailNote:
 
 
 #: Which difference a citation shows first when several windows refute: a figure or a date is the plainest.
-KIND_ORDER = ("number", "date", "name", "role", "negation", "modality", "direction")
+KIND_ORDER = ("number", "date", "name", "role", "negation", "antonym", "modality", "direction")
 
 
 @dataclass
@@ -164,7 +170,10 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         # injured"); requiring the same verb or subject (so that "200,000 accounts were affected" is not
         # contradicted by "the bank has shut 1,870 accounts") cost the answer check one of its disputes between
         # outlets (both sides shown 0.56 -> 0.44), so it was left out.
-        return claim.counted == source.counted and (claim.counted not in DURATIONS or bool(linked))
+        # A size may be of one subject told by two verbs ("40,000 litres of diesel escaped", "4,000 litres had
+        # leaked").
+        return claim.counted == source.counted and (claim.counted not in DURATIONS | MEASURES or bool(linked) or (
+            claim.counted in MEASURES and bool(claim.subject) and claim.subject == source.subject))
     if {claim.counted, source.counted} & DURATIONS:
         return False  # a span of time is no count of anything else: "three strike days" is not "702" drivers
     if not claim.unit:
@@ -175,6 +184,10 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
     return (same_verb(claim.verb, source.verb) and claim.verb not in LIGHT_VERBS) or (
         bool(claim.subject) and claim.subject == source.subject and bool(linked))
 
+
+#: Verbs whose doer and the one it is done to do it to each other: "A met B" is "B met A".
+MUTUAL = frozenset({"meet", "marry", "merge", "talk", "negotiate", "partner", "clash", "play", "face", "fight", "draw",
+                    "debate", "collide", "tie", "share", "swap", "trade", "match", "join", "resemble", "equal"})
 
 #: Modes of what someone means to do, not what is expected to be.
 INTENDED = frozenset({"plan", "goal", "request"})
@@ -204,11 +217,11 @@ def _same_subject(a: Quantity, b: Quantity, claim: Details, source: Details) -> 
 
 
 def _compare_quantities(claim: Details, source: Details, out: Comparison) -> None:
-    # Verbs that a figure of the same unit or the same counted noun ties together ("passed a €2.5bn budget by 41
+    # Verbs that the same figure of the same unit or counted noun ties together ("passed a €2.5bn budget by 41
     # votes to 29" and "approved a €2.5bn budget ... by 41 votes to 29"): a bare count on them is the same one.
     tied = {(q.verb, s.verb) for q in claim.quantities for s in source.quantities
             if q.verb and s.verb and (q.unit or q.counted) and s.unit == q.unit and s.counted == q.counted
-            and quantity_agrees(q, s)}
+            and quantity_agrees(q, s) and _within(q.value, s.value, EXACT_TOLERANCE)}
     for q in claim.quantities:
         if q.derived:
             continue  # the claim's own words state the count and the whole; the share is read for the source's
@@ -223,15 +236,27 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
                  and (not q.counted or not s.counted or _counts_alike(q, s))
                  and (bool(q.unit) or (q.counted and _counts_alike(q, s)) or same_verb(q.verb, s.verb)
                       or (q.verb, s.verb) in tied)
-                 and (q.bound in ("exact", "about") or _same_subject(q, s, claim, source))]
+                 and _of_the_claims(q, s, claim, source, tied)]
         # A figure only intended bears out no figure of what is or was ("plans to recruit 60 drivers" says nothing
         # of "has fewer than 600 drivers"); one expected may ("will cost 42 million euros" for "costs").
-        agreeing = [s for s in candidates + alike if quantity_agrees(q, s) and _same_mode(q.mode, s.mode)
+        # A figure meant that the source tells as done bears it out: "is seeking 1,200,000 kronor" and "has filed a
+        # claim for 1.2m kronor"; "plans to buy it for €5m" and "bought it for €5m". Not a bound, which many figures
+        # meet, nor what is only expected ("will appeal against the £8.75m fine" and "fined it £8.75m").
+        agreeing = [s for s in candidates + alike if quantity_agrees(q, s)
+                    and (_same_mode(q.mode, s.mode) or (q.mode in INTENDED and s.mode == "event"
+                                                        and q.bound in ("exact", "about")))
                     and (q.mode in PROSPECTIVE or s.mode not in INTENDED)]
         opposed = [s for s in agreeing if opposites(q.verb, s.verb)]
         if opposed:
             # "accepted the €35m bid" against "rejected the €35m bid": the figure agrees, the act is the opposite.
             out.differences.append(_note("negation", _said(q), _said(opposed[0]), False))
+            continue
+        undone = [s for s in agreeing if s.measure in noun_antonyms().get(q.measure, ())]
+        if undone:
+            # "an operating profit of €3.1m" against "an operating loss of €3.1m": the figure agrees, what it is
+            # the size of is the opposite.
+            out.differences.append(_note("antonym", f"{q.measure} of {q.text}", f"{undone[0].measure} of "
+                                         f"{undone[0].text}", False))
             continue
         turned = [s for s in agreeing if q.direction and s.direction and q.direction != s.direction
                   and _same_subject(q, s, claim, source)]
@@ -253,8 +278,14 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             continue
         # Of the same subject too: "fares rose by 4.6 per cent" is no other figure for "spending on overtime went up
         # by 25 per cent".
+        # A bound on people, of another act: "more than a thousand people joined the march" is not contradicted by
+        # "about 60 people watched the vote" (an exact count, or one of homes, on another verb may still be).
+        # And meant against meant: "plans to take on 60 trainee drivers" is not contradicted by "employs 640
+        # drivers".
         contrary = [s for s in candidates if quantity_agrees(q, s) is False and _same_mode(q.mode, s.mode)
-                    and (s.subject in _PRONOUNS or _same_subject(q, s, claim, source))]
+                    and (q.mode in INTENDED) == (s.mode in INTENDED)
+                    and (s.subject in _PRONOUNS or _same_subject(q, s, claim, source))
+                    and (q.bound in ("exact", "about") or q.counted not in _ANYONE or _one_act(q, s, tied))]
         as_year = _as_year(q)
         year = [d for d in source.dates if as_year is not None and d.year == as_year and d.month is None
                 and not d.decade]
@@ -274,6 +305,32 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
 #: The largest bare count a source may leave unsaid: "the town's two schools" is context a source gives by naming
 #: the two ("Ravnsholt School and Eldermyr School"), not the figure a claim turns on.
 SMALL_COUNT = 3
+
+
+def _one_act(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
+    """Whether two figures may hang on one act: the same verb or a synonym, verbs the same figure ties, a verb that
+    only links ("was below €4m"), or none said."""
+    return not q.verb or not s.verb or same_verb(q.verb, s.verb) or (q.verb, s.verb) in tied or bool(
+        {q.verb, s.verb} & LIGHT_VERBS)
+
+
+def _of_the_claims(q: Quantity, s: Quantity, claim: Details, source: Details, tied: set[tuple[str, str]]) -> bool:
+    """Whether a figure that meets the claim's may be the claim's own, not another that happens to fit.
+
+    A bound is met by many figures: on the same act it must be of the same subject ("below €4m" and "had raised
+    €41,000"); on another act, of a subject the source leaves unsaid or names as the claim does (a name the claim
+    gives for its subject is no licence there: "is offering at least 1 million kronor" is not met by "a portrait
+    accounts for 18.5 million kronor"). A span of time is not held to its verb here, as it is for contradicting
+    (``comparable``): the parse hangs "15 days after it ran aground" on "ran" in one text and on "pulled off" in
+    the other."""
+    if q.bound in ("exact", "about"):
+        return True
+    if _one_act(q, s, tied):
+        return _same_subject(q, s, claim, source)
+    # The claim's subject may be the one the source's act is done to: "was pulled off the rocks more than two weeks
+    # after" and "Dunholm Salvage refloated the Corra Tide ... 15 days after".
+    return not s.subject or s.subject in _PRONOUNS or _own_subject(s) or _role_match(q.subject, s.subject) or any(
+        p.lemma == s.verb and _role_match(q.subject, p.patient) for p in source.predicates)
 
 
 def _small_count(q: Quantity) -> bool:
@@ -376,8 +433,13 @@ def _other_life_event(a: When, b: When) -> bool:
 
 
 def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
+    # A source date that bears out one of the claim's dates is that date's event, not another's to contradict:
+    # "which had handed the council a petition in January, went to the High Court in June" against "In January it
+    # handed the council a petition".
+    matched = {i for i, s in enumerate(source.dates) for d in claim.dates if _date_agrees(d, s)}
     for d in claim.dates:
-        verdicts = [(s, _date_agrees(d, s)) for s in source.dates]
+        verdicts = [(s, _date_agrees(d, s) if i not in matched else _date_agrees(d, s) or None)
+                    for i, s in enumerate(source.dates)]
         agree = [s for s, v in verdicts if v and not _other_life_event(d, s)]
         if agree:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
@@ -392,6 +454,19 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
                 out.unstated.append(("date", d.text))
         else:
             out.unstated.append(("date", d.text))
+
+
+def _compare_superlatives(claim: Details, source: Details, out: Comparison) -> None:
+    """ "the lowest since records began" against "the highest level since records began": the claim's superlative
+    is the opposite of the source's, which does not also use the claim's own."""
+    used = {lemma for lemma, _ in source.superlatives}
+    for lemma, word in claim.superlatives:
+        if lemma in used:
+            continue
+        opposite = next((w for other, w in source.superlatives if other in antonyms().get(lemma, ())), None)
+        if opposite is not None:
+            out.differences.append(_note("direction", f"the {word}", f"the {opposite}", False))
+            return
 
 
 def names_match(a: str, b: str) -> bool:
@@ -674,6 +749,11 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
                                                    and not _role_match(c.agent, s.agent))
                                                   or (c.other and _role_match(c.other, s.agent)
                                                       and not _role_match(c.other, s.other))))]
+        # The one the claim's act is done to doing it, to another ("Ostmere alerted the health unit" against "the
+        # company was alerted by the health unit"); not where the act is mutual ("met", "played").
+        swapped += [s for s in same if c.agent and c.patient in _named(claim) and _role_match(c.patient, s.agent)
+                    and s.patient and not _role_match(c.patient, s.patient) and not _role_match(c.agent, s.agent)
+                    and c.lemma not in MUTUAL]
         # The same thing done to the same one by someone else named: "Morberg reported Rudgard" against "Fält
         # reported Rudgard".
         # Not told from the other side, whose doer is the one the source's act was "from": "the club bought him from
@@ -746,4 +826,5 @@ def compare(claim: Details, source: Details, context: str = "", published: date 
     _compare_titles(claim, source, out)
     _compare_quantities(claim, source, out)
     _compare_dates(claim, source, out)
+    _compare_superlatives(claim, source, out)
     return out
