@@ -725,7 +725,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                 # "a mile and a half": the half is of the mile, no share of anything; the rewrite drops it
                 value += 0.5
                 used.update(range(tok.i + 2, tok.i + 5))
-                half_tail = (doc[tok.i + 1].idx + len(doc[tok.i + 1].text), doc[tok.i + 4].idx + 4)
+                half_tail = (doc[tok.i + 1].idx + len(doc[tok.i + 1].text),
+                             doc[tok.i + 4].idx + len(doc[tok.i + 4].text))
         elif (hours := _hours_with_fraction(doc, tok.i)) is not None:
             value, start_i, end_i = hours
         elif lower in _FRACTIONS and tok.pos_ in ("NOUN", "ADJ", "NUM"):

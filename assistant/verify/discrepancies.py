@@ -438,8 +438,8 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
     # handed the council a petition".
     matched = {i for i, s in enumerate(source.dates) for d in claim.dates if _date_agrees(d, s)}
     for d in claim.dates:
-        verdicts = [(s, _date_agrees(d, s) if i not in matched else _date_agrees(d, s) or None)
-                    for i, s in enumerate(source.dates)]
+        verdicts = [(s, None if v is False and i in matched else v)
+                    for i, s in enumerate(source.dates) for v in [_date_agrees(d, s)]]
         agree = [s for s, v in verdicts if v and not _other_life_event(d, s)]
         if agree:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
