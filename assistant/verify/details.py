@@ -325,21 +325,26 @@ _NUMBER_PART = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)([a-z%]*)$", re.I)
 _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
 
 
-@lru_cache(maxsize=1)
-def antonyms() -> dict[str, frozenset[str]]:
-    """Each lemma's opposites, both ways: WordNet's verb and adjective pairs plus the news verbs it lacks."""
+def _pairs(path: Path) -> list[tuple[str, str, str]]:
+    """(part of speech, word, word) for each row of a word-pair file, its notice skipped."""
+    return [(pos, a, b) for pos, a, b in (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+                                          if line and not line.startswith("#"))]
+
+
+def _both_ways(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each word's partners, read from pairs in either order."""
     found: dict[str, set[str]] = {}
-    rows = [row for row in _antonym_rows() if row[0] != "noun"]
-    groups = [(a, b) for a in _BRING_IN for b in _DO_AWAY]
-    for a, b in [(row[1], row[2]) for row in rows] + _EXTRA_ANTONYMS + groups:
+    for a, b in pairs:
         found.setdefault(a, set()).add(b)
         found.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def _antonym_rows() -> list[list[str]]:
-    return [line.split("\t") for line in ANTONYMS.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset[str]]:
+    """Each lemma's opposites, both ways: WordNet's verb and adjective pairs plus the news verbs it lacks."""
+    groups = [(a, b) for a in _BRING_IN for b in _DO_AWAY]
+    return _both_ways([(a, b) for pos, a, b in _pairs(ANTONYMS) if pos != "noun"] + _EXTRA_ANTONYMS + groups)
 
 
 #: Opposite nouns of sums that WordNet does not pair ("loss" is paired only with "gain").
@@ -349,27 +354,15 @@ _EXTRA_NOUN_ANTONYMS = [("profit", "loss"), ("surplus", "deficit"), ("income", "
 @lru_cache(maxsize=1)
 def noun_antonyms() -> dict[str, frozenset[str]]:
     """Each noun's opposites, both ways, for what a figure is the size of: "a loss of €3.1m" is no profit."""
-    found: dict[str, set[str]] = {}
-    for a, b in [(row[1], row[2]) for row in _antonym_rows() if row[0] == "noun"] + _EXTRA_NOUN_ANTONYMS:
-        found.setdefault(a, set()).add(b)
-        found.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in found.items()}
+    return _both_ways([(a, b) for pos, a, b in _pairs(ANTONYMS) if pos == "noun"] + _EXTRA_NOUN_ANTONYMS)
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, frozenset[str]]:
     """Each verb's common synonyms, both ways: WordNet's ("cut" and "reduce", "begin" and "start") and the news
     verbs of doing away with something or bringing it in that it lacks."""
-    found: dict[str, set[str]] = {}
-    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            _, a, b = line.split("\t")
-            found.setdefault(a, set()).add(b)
-            found.setdefault(b, set()).add(a)
-    for group in _ALIKE:
-        for a in group:
-            found.setdefault(a, set()).update(b for b in group if b != a)
-    return {k: frozenset(v) for k, v in found.items()}
+    groups = [(a, b) for group in _ALIKE for a in group for b in group if b != a]
+    return _both_ways([(a, b) for _, a, b in _pairs(SYNONYMS)] + groups)
 
 
 #: Verbs that tell one act from each side: "Alstad sold the land to the company" is "the company bought the land

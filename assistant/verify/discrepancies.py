@@ -162,8 +162,7 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         return False
     # The same subject's figure on another verb is another figure ("bought him for €12.5m", "sold him for €42m"),
     # unless one verb only links it ("the budget is €2.5bn") or either is said of no verb.
-    linked = not claim.verb or not source.verb or same_verb(claim.verb, source.verb) or (
-        {claim.verb, source.verb} & LIGHT_VERBS)
+    linked = _linked(claim, source)
     if claim.counted and source.counted:
         # A duration is of its verb: "three years after construction began" is not "treated patients for 100 years".
         # A count of the same noun stays comparable whatever its verb ("nine people were hurt", "twelve people were
@@ -172,7 +171,7 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         # outlets (both sides shown 0.56 -> 0.44), so it was left out.
         # A size may be of one subject told by two verbs ("40,000 litres of diesel escaped", "4,000 litres had
         # leaked").
-        return claim.counted == source.counted and (claim.counted not in DURATIONS | MEASURES or bool(linked) or (
+        return claim.counted == source.counted and (claim.counted not in DURATIONS | MEASURES or linked or (
             claim.counted in MEASURES and bool(claim.subject) and claim.subject == source.subject))
     if {claim.counted, source.counted} & DURATIONS:
         return False  # a span of time is no count of anything else: "three strike days" is not "702" drivers
@@ -182,7 +181,7 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
         return same_verb(claim.verb, source.verb) and not (
             claim.verb in LIGHT_VERBS and bool(claim.counted) != bool(source.counted))
     return (same_verb(claim.verb, source.verb) and claim.verb not in LIGHT_VERBS) or (
-        bool(claim.subject) and claim.subject == source.subject and bool(linked))
+        bool(claim.subject) and claim.subject == source.subject and linked)
 
 
 #: Verbs whose doer and the one it is done to do it to each other: "A met B" is "B met A".
@@ -307,11 +306,15 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
 SMALL_COUNT = 3
 
 
+def _linked(q: Quantity, s: Quantity) -> bool:
+    """Whether two figures hang on the same verb or a synonym, on a verb that only links ("was below €4m"), or on
+    none said."""
+    return not q.verb or not s.verb or same_verb(q.verb, s.verb) or bool({q.verb, s.verb} & LIGHT_VERBS)
+
+
 def _one_act(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
-    """Whether two figures may hang on one act: the same verb or a synonym, verbs the same figure ties, a verb that
-    only links ("was below €4m"), or none said."""
-    return not q.verb or not s.verb or same_verb(q.verb, s.verb) or (q.verb, s.verb) in tied or bool(
-        {q.verb, s.verb} & LIGHT_VERBS)
+    """Whether two figures may hang on one act: linked, or on verbs the same figure ties."""
+    return _linked(q, s) or (q.verb, s.verb) in tied
 
 
 def _of_the_claims(q: Quantity, s: Quantity, claim: Details, source: Details, tied: set[tuple[str, str]]) -> bool:
@@ -436,10 +439,11 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
     # A source date that bears out one of the claim's dates is that date's event, not another's to contradict:
     # "which had handed the council a petition in January, went to the High Court in June" against "In January it
     # handed the council a petition".
-    matched = {i for i, s in enumerate(source.dates) for d in claim.dates if _date_agrees(d, s)}
-    for d in claim.dates:
+    table = [[_date_agrees(d, s) for s in source.dates] for d in claim.dates]
+    matched = {i for row in table for i, v in enumerate(row) if v}
+    for d, row in zip(claim.dates, table, strict=True):
         verdicts = [(s, None if v is False and i in matched else v)
-                    for i, s in enumerate(source.dates) for v in [_date_agrees(d, s)]]
+                    for i, (s, v) in enumerate(zip(source.dates, row, strict=True))]
         agree = [s for s, v in verdicts if v and not _other_life_event(d, s)]
         if agree:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
