@@ -107,6 +107,29 @@ def test_decades_and_centuries_count_years_and_one_of_many_is_no_count() -> None
     assert get_reader().read("Keswater was one of the busiest ports on the Harlow coast.").quantities == ()
 
 
+def test_over_a_span_of_time_is_during_it_not_a_bound() -> None:
+    reader = get_reader()
+    [_, years] = reader.read("The Keswater council will spend €40m over four years on its roads.").quantities
+    assert (years.value, years.counted, years.bound) == (4.0, "year", "exact")
+    [lasted] = reader.read("The Harlow inquiry lasted over four years.").quantities
+    assert (lasted.value, lasted.bound) == (4.0, "more_than")
+    [career] = reader.read("Orla Penn is a Keswater singer whose career spans over five decades.").quantities
+    assert (career.value, career.bound) == (50.0, "more_than")
+
+
+def test_none_of_something_denies_the_act_of_that_thing_and_a_name_in_apposition_fills_the_role() -> None:
+    reader = get_reader()
+    [paid] = [p for p in reader.read("Keswater sent 40 invoices, but none of the invoices was paid.").predicates
+              if p.lemma == "pay"]
+    assert (paid.negated, paid.patient) == (True, "invoice")
+    [dismissed] = reader.read("Her deputy, the engineer Orla Penn, was dismissed on Friday.").predicates
+    assert dismissed.patient == "orla penn"
+    # A second act asked for is asked for too.
+    halt = [p for p in reader.read("The Harlow group is asking the court to quash the permit and to halt the "
+                                   "works.").predicates if p.lemma == "halt"]
+    assert [p.mode for p in halt] == ["request"]
+
+
 def test_verbs_carry_negation_mode_direction_and_roles_with_passives_turned_round() -> None:
     reader = get_reader()
     [bought] = reader.read("Quorra Mills bought Tessel Bakeries.").predicates

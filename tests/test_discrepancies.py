@@ -671,3 +671,69 @@ def test_an_opposite_superlative_is_a_difference_of_direction() -> None:
         == ["direction"]
     assert "direction" not in differences("The Keswater river level was the highest since 1958.",
                                           "It was the highest level since 1958, and the lowest rainfall.")
+
+
+def test_a_figure_told_in_other_words_is_stated() -> None:
+    def stated(claim: str, source: str, figure: str) -> bool:
+        found = compared(claim, source)
+        return ("number", figure) not in found.unstated and not found.differences
+    # A vote as the verb and as the noun counted; the other figure of the tally on the same two verbs.
+    assert stated("Keswater councillors voted 23-16 to close the Harlow Road depot.",
+                  "The motion to close the Harlow Road depot passed by 23 votes to 16.", "16")
+    # Moving the same way, the total for the thing counted.
+    assert stated("Flu cases at the Keswater clinic climbed from 120 to 180 in a month.",
+                  "The Keswater clinic has confirmed 180 flu cases. The total has risen from 120 a month ago.", "120")
+    assert stated("Flu cases at the Keswater clinic climbed from 120 to 180 in a month.",
+                  "The Keswater clinic has confirmed 180 flu cases. The total has risen from 120 a month ago.", "180")
+    # Said of one named.
+    assert stated("Orla Penn, 41, faces charges of fraud in Keswater.", "Orla Penn, 41, is charged with fraud.", "41")
+    # Not a figure of the other way, nor another value.
+    assert not stated("Flu cases at the Keswater clinic climbed from 120 to 180 in a month.",
+                      "The total has fallen from 120 a month ago.", "120")
+    assert not stated("Orla Penn, 41, faces charges of fraud in Keswater.", "Orla Penn, 44, is charged with fraud.",
+                      "41")
+
+
+def test_negation_needs_a_participant_and_what_is_sought_is_not_denied_by_its_not_happening() -> None:
+    # The object of "take part" is no participant shared.
+    assert "negation" not in differences("More than half of those who took part in the Keswater survey backed the "
+                                         "plan.", "Orla Penn, who chairs the council, did not take part in the vote.")
+    assert "negation" in differences("Orla Penn took part in the Keswater vote.",
+                                     "Orla Penn did not take part in the Keswater vote.")
+    assert "negation" in differences("Orla Penn had children.", "In 1986 Orla Penn married Jonas Keswick, with whom "
+                                     "she had no children.")
+    assert "negation" not in differences("The Keswater court turned down the Harlow Trust's bid to stop work on the "
+                                         "quay.", "The Harlow Trust is asking the court to quash the permit and to "
+                                         "halt work on the quay.")
+    # What is agreed to is denied by a refusal.
+    assert "negation" in differences("Keswater Ferries has agreed to compensate Harlow traders.",
+                                     "Keswater Ferries has refused to compensate Harlow traders.")
+
+
+def test_a_span_between_the_same_two_acts_is_compared_whichever_act_the_parse_hangs_it_on() -> None:
+    source = "Keswater Water lifted the notice on 8 September, 25 days after it was issued."
+    assert "number" in differences("Keswater Water lifted the notice less than three weeks after issuing it.", source)
+    found = compared("Keswater Water lifted the notice less than four weeks after issuing it.", source)
+    assert "number" in [a.kind for a in found.agreements] and not found.differences
+    # Not a span of another act.
+    assert "number" not in differences("Keswater Water lifted the notice less than three weeks after issuing it.",
+                                       "The Harlow inquiry reported 25 days after it was opened.")
+
+
+def test_opposite_acts_the_word_lists_lack_and_a_name_of_several_words_opening_a_claim() -> None:
+    assert "negation" in differences("The opening of the Keswater school was brought forward to January.",
+                                     "The opening of the Keswater school has been pushed back to January.")
+    assert "negation" in differences("The union criticised the Keswater plan to hire more staff.",
+                                     "The union welcomed the Keswater hiring plan.")
+    assert "direction" in differences("Harlow Ferries carried 6pc fewer passengers last year than in 2024.",
+                                      "The operator carried 1.4 million passengers last year, 6pc more than in 2024.")
+    assert "direction" not in differences("Harlow Ferries carried 6pc more passengers last year than in 2024.",
+                                          "The operator carried 1.4 million passengers last year, 6pc more than in "
+                                          "2024.")
+
+
+def test_a_count_of_those_who_did_the_act_is_not_set_against_a_count_in_a_phrase_of_another_act() -> None:
+    assert "number" not in differences("Six members of the Keswater gang were found guilty of fraud.",
+                                       "The Harlow board has scrapped bonuses for all eight members of its committee.")
+    assert "number" in differences("Six members of the Keswater gang were found guilty of fraud.",
+                                   "Eight members of the Keswater gang were convicted of fraud.")

@@ -85,7 +85,11 @@ def test_every_figure_stated_alike_in_other_verbs_supports_where_the_classifier_
     below, above = reconcile.RETOLD_REFUTE - 0.1, reconcile.RETOLD_REFUTE + 0.1
     assert adjusted(claim, window, 0.2, below)[SUPPORTED] == reconcile.SUPPORT_FLOOR
     assert adjusted(claim, window, 0.2, above)[SUPPORTED] < reconcile.SUPPORT_FLOOR
-    # A date alone, stated alike in other verbs, is too common to tell one event.
+    # A year alone, stated alike in other verbs, is too common to tell one event; a day is not.
     plan = adjusted("Quorra Rail plans to build a museum in 2027.", "Quorra Rail will repaint its depot in 2027.",
                     0.2, below)
     assert plan[SUPPORTED] < reconcile.SUPPORT_FLOOR
+    claim = "Thieves raided the Harlow museum in the early hours of March 8, a Sunday."
+    window = "Thieves broke into the Harlow museum in the early hours of Sunday 8 March."
+    assert adjusted(claim, window, 0.2, below)[SUPPORTED] == reconcile.SUPPORT_FLOOR
+    assert adjusted(claim, window, 0.2, above)[SUPPORTED] < reconcile.SUPPORT_FLOOR

@@ -104,6 +104,9 @@ class Quantity:
     spoken: str = ""
     #: The lemma of the noun it is the size of: "loss" in "a loss of €3.1m" and "a €3.1m loss".
     measure: str = ""
+    #: Whether what it counts is a party to its verb, its subject or object ("eight members were fined"), or only
+    #: in a phrase about another ("scrapped bonuses for eight members").
+    party: bool = True
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,10 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
                    ("confirm", "deny"), ("accept", "refuse"), ("support", "oppose"), ("back", "oppose"),
                    ("buy", "sell"), ("join", "leave"), ("open", "shut"), ("pass", "reject"), ("admit", "deny"),
                    ("lift", "impose"), ("convict", "clear"), ("hire", "dismiss"), ("hire", "sack"),
-                   ("hire", "lay"), ("resign", "stay")]
+                   ("hire", "lay"), ("resign", "stay"), ("uphold", "dismiss"), ("uphold", "overturn"),
+                   ("uphold", "quash"), ("uphold", "reject"), ("welcome", "criticise"), ("welcome", "criticize"),
+                   ("welcome", "condemn"), ("praise", "criticise"), ("praise", "criticize"),
+                   ("bring forward", "push back"), ("bring forward", "postpone"), ("bring forward", "delay")]
 #: Bringing something in against doing away with it ("introduced a charge", "scrapped the charge"): every verb of one
 #: group is the opposite of every verb of the other.
 _BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
@@ -316,7 +322,12 @@ _SEASONS = {"spring": "spring", "summer": "summer", "autumn": "autumn", "fall": 
 #: Words after "a week" that make it a time, not a rate: "188 a week ago".
 _AGO = frozenset({"ago", "earlier", "later", "before", "after"})
 #: Nouns that stand for a count of what follows their "of": "the number of people hurt was six".
-_TOTALS = frozenset({"number", "total", "count", "tally"})
+TOTALS = frozenset({"number", "total", "count", "tally"})
+#: Words for a part of something named after "of": "none of the alerts", "some of them".
+_PARTS = frozenset({"none", "some", "all", "many", "most", "few", "several", "each", "any", "both", "either", "neither",
+                    "half", "one"})
+#: Counted nouns that measure time: a count of them is a duration of its own verb.
+DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 #: Counted nouns that are a number of years.
 _IN_YEARS = {"decade": 10.0, "century": 100.0}
 _IN_DAYS = {"week": 7.0, "fortnight": 14.0}
@@ -822,7 +833,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb),
-                     measure=_measure(span))
+                     measure=_measure(span), party=noun is None or _party(noun, verb))
         spoken = f"{_BOUND_WORDS[q.bound]}{_plain(q.value)} minutes" if hours is not None else _spoken(
             replace(q, value=value * scale))
         spoken += " of" if share else ""
@@ -837,6 +848,12 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
                                  phrase=f"{q.phrase} (of {_plain(whole)})", spoken=""))
     return found, rewrites
+
+
+def _party(noun: Any, verb: Any) -> bool:
+    """Whether ``noun`` is its verb's subject or object (or no verb is known), not a word in a phrase of another."""
+    return verb is None or noun.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "ROOT", "appos") or (
+        noun.head.i == verb.i)
 
 
 def _measure(span: Any) -> str:
@@ -912,9 +929,18 @@ def _bound(doc: Any, start_i: int) -> tuple[Bound, int]:
     for width in (3, 2, 1):
         if start_i - width >= 0:
             words = " ".join(t.lower_ for t in doc[start_i - width : start_i])
-            if words in _BOUNDS:
+            if words in _BOUNDS and not _spans_time(doc[start_i - 1]):
                 return _BOUNDS[words], start_i - width
     return "exact", start_i
+
+
+def _spans_time(word: Any) -> bool:
+    """Whether "over" is the preposition of a span of time over which something is done ("will spend £120m over three
+    years": during them), not a bound on it ("lasted over three years", "a career that spans over five decades":
+    nothing else is done over them)."""
+    return bool(word.lower_ == "over" and word.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.lemma_.lower() in DURATIONS for c in word.children)
+        and any(c.dep_ == "dobj" for c in word.head.children))
 
 
 def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
@@ -928,7 +954,7 @@ def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
             return str(head.lemma_.lower()), head
     of = head.head if head.dep_ == "pobj" else None
     if of is not None and of.lower_ == "of" and of.head.pos_ == "NOUN" and of.head.i < head.i and (
-            of.head.lemma_.lower() not in _TOTALS):
+            of.head.lemma_.lower() not in TOTALS):
         return str(of.head.lemma_.lower()), of.head  # "under the age of ten" is an age, not ten of anything
     for tok in doc[end_i : end_i + 6]:
         if tok.pos_ == "NOUN" and not (tok.i + 1 < len(doc) and doc[tok.i + 1].tag_ == "POS"):
@@ -951,7 +977,7 @@ def _total_of(figure: Any) -> Any:
     if figure.dep_ != "attr" or figure.head.lemma_ != "be":
         return None
     for subject in (c for c in figure.head.children if c.dep_ in ("nsubj", "nsubjpass")):
-        if subject.lemma_.lower() not in _TOTALS:
+        if subject.lemma_.lower() not in TOTALS:
             continue
         for of in (c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"):
             return next((c for c in of.children if c.dep_ == "pobj" and c.pos_ == "NOUN"), None)
@@ -1021,6 +1047,8 @@ def _mode(verb: Any) -> Mode:
     for child in verb.children:
         if child.dep_ == "aux" and child.tag_ == "MD":
             return _MODAL_VERBS.get(child.lemma_.lower(), "possibility")
+    if verb.dep_ == "conj" and verb.head.dep_ in ("xcomp", "ccomp") and verb.head.pos_ == "VERB":
+        return _mode(verb.head)  # "asking the court to quash the approval and to halt the work": both asked for
     token = verb
     for _ in range(3):
         if token.dep_ in ("xcomp", "ccomp", "pcomp", "acomp") and token.head.lemma_.lower() in _MODAL_VERBS:
@@ -1080,7 +1108,7 @@ def lemma_of(token: Any) -> str:
     return str(token.lemma_).lower()
 
 
-_PARTICLES = frozenset({"up", "down", "off", "out", "in", "over", "back", "away", "on"})
+_PARTICLES = frozenset({"up", "down", "off", "out", "in", "over", "back", "away", "on", "forward"})
 
 
 def verb_lemma(verb: Any) -> str:
@@ -1104,13 +1132,32 @@ def _yet_to(verb: Any) -> bool:
 
 
 def _key_of(token: Any) -> str:
-    """A role filler as compared: the named entity it is part of, else its noun with its compounds."""
+    """A role filler as compared: the named entity it is part of, else its noun with its compounds; for a part of
+    something ("none of the alerts", "some of the alerts"), that something."""
+    whole = _whole(token)
+    if whole is not None:
+        return _key_of(whole)
+    if not token.ent_type_:
+        # "His co-defendant, the businessman Corvin Leyhart, was acquitted": the one named in apposition.
+        appos = [c for c in token.children if c.dep_ == "appos"]
+        appos += [d for c in appos for d in c.children if d.dep_ == "appos"]  # "the engineer Orla Penn"
+        named = next((c for c in appos if c.ent_type_ in _NAME_LABELS), None)
+        if named is not None:
+            return _key_of(named)
     if token.ent_type_ and token.ent_type_ in _NAME_LABELS:
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end:
                 return name_key(ent.text)
     words = [c.text for c in token.children if c.dep_ == "compound"] + [token.lemma_]
     return " ".join(words).lower()
+
+
+def _whole(token: Any) -> Any:
+    """What "none of the alerts", "some of them" or "six of the members" is a part of, or None."""
+    if token.lower_ not in _PARTS and not token.like_num:
+        return None
+    return next((o for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for o in c.children if o.dep_ == "pobj"), None)
 
 
 def _extent(token: Any) -> list[int]:
@@ -1168,13 +1215,11 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            elif dep == "dobj" and child.lower_ in ("nothing", "none"):
-                negated = True
             if dep in ("dobj", "nsubj", "nsubjpass") and lemma_of(tok) not in _REPORTING and (
-                    child.lower_ in ("nobody", "noone") or any(
+                    child.lower_ in ("nobody", "noone", "nothing", "none") or any(
                     d.dep_ == "det" and d.lower_ == "no" for d in child.children)):
-                negated = True  # "sold no players", "no one was hurt", "nobody died"
-                if child.lower_ in ("nobody", "noone", "one", "none"):
+                negated = True  # "sold no players", "no one was hurt", "nobody died", "none of the alerts was read"
+                if child.lower_ in ("nobody", "noone", "one", "none", "nothing") and _whole(child) is None:
                     # "No one was arrested": no one at all, so the act is denied of whoever a claim names.
                     agent, patient = ("", patient) if dep == "nsubj" else (agent, "")
                     any_patient = True

@@ -17,7 +17,9 @@ from difflib import SequenceMatcher
 
 from .details import (
     CONVERSES,
+    DURATIONS,
     PROSPECTIVE,
+    TOTALS,
     Details,
     Name,
     Predicate,
@@ -36,8 +38,6 @@ from .verdict import DetailNote
 
 #: Verbs too general to say what happened: sharing "be", "have" or "say" is no shared event.
 LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "state", "note", "become"})
-#: Counted nouns that measure time: a count of them is a duration of its own verb.
-DURATIONS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 #: Units of size: like a span of time, a length or a weight is of its verb ("the four-kilometre march ended" is no
 #: distance of the nature reserve that "lies 1.5km from the runway").
 MEASURES = frozenset({"metre", "kilometre", "centimetre", "millimetre", "mile", "foot", "yard", "inch", "kilogram",
@@ -67,6 +67,8 @@ class Comparison:
     #: What the two share: names, quantities or dates, and whether they tell of the same event.
     shared_names: int = 0
     shared_values: int = 0
+    #: Dates to the day stated alike ("Sunday 8 March", "March 8"): rarer than a year, so nearly as telling as a figure.
+    shared_days: int = 0
     shared_event: bool = False
     #: Acts of the claim the text tells in no verb of its own ("voted to reject the deal" against "voted ... backed
     #: the deal": "reject" is untold).
@@ -188,8 +190,14 @@ def comparable(claim: Quantity, source: Quantity) -> bool:
 MUTUAL = frozenset({"meet", "marry", "merge", "talk", "negotiate", "partner", "clash", "play", "face", "fight", "draw",
                     "debate", "collide", "tie", "share", "swap", "trade", "match", "join", "resemble", "equal"})
 
+#: Modes of what is only asked for or hoped, which a refusal does not contradict.
+_SOUGHT = frozenset({"request", "goal"})
+
 #: Modes of what someone means to do, not what is expected to be.
 INTENDED = frozenset({"plan", "goal", "request"})
+
+#: Pronouns that stand for a person or thing the text named before.
+_PERSONAL = frozenset({"he", "she", "it", "they", "we", "i"})
 
 #: Subjects that stand for one named elsewhere: a figure said of "it" may contradict the claim's.
 _PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who", "these", "those", "we", "i"})
@@ -209,9 +217,11 @@ def _same_subject(a: Quantity, b: Quantity, claim: Details, source: Details) -> 
     if not (a.subject and b.subject) or _role_match(a.subject, b.subject) or a.subject in _named(claim) or (
             _own_subject(a) or _own_subject(b)):
         return True
-    # A capital opening the claim is no sign of a name ("Hiring replacement coaches ... cost").
+    # A capital opening the claim is no sign of a name ("Hiring replacement coaches ... cost"); a capital on a later
+    # word of it is ("Saltmere Line carried").
     named = re.search(rf"\b{re.escape(a.subject)}\b", claim.text, re.IGNORECASE)
-    return bool(named and named.start() > 0 and named.group()[:1].isupper()) or bool(
+    return bool(named and named.group()[:1].isupper() and (
+        named.start() > 0 or any(w[:1].isupper() for w in named.group().split()[1:]))) or bool(
         re.search(rf"\b{re.escape(a.subject.split()[-1])}", source.text.lower()))
 
 
@@ -219,12 +229,14 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
     # Verbs that the same figure of the same unit or counted noun ties together ("passed a €2.5bn budget by 41
     # votes to 29" and "approved a €2.5bn budget ... by 41 votes to 29"): a bare count on them is the same one.
     tied = {(q.verb, s.verb) for q in claim.quantities for s in source.quantities
-            if q.verb and s.verb and (q.unit or q.counted) and s.unit == q.unit and s.counted == q.counted
+            if q.verb and s.verb and s.unit == q.unit and (
+                ((q.unit or q.counted) and s.counted == q.counted) or _told_alike(q, s, claim, source))
             and quantity_agrees(q, s) and _within(q.value, s.value, EXACT_TOLERANCE)}
     for q in claim.quantities:
         if q.derived:
             continue  # the claim's own words state the count and the whole; the share is read for the source's
-        candidates = [s for s in source.quantities if comparable(q, s) and not _other_parties(q, s, claim, source)]
+        candidates = [s for s in source.quantities if (comparable(q, s) or _between_same_acts(q, s, claim, source))
+                      and not _other_parties(q, s, claim, source)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
         # A bare count agrees only with a count of the same thing ("fewer than 500 homes" is not borne out by "one
@@ -234,7 +246,7 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
                  and (not q.counted or not s.counted or _counts_alike(q, s))
                  and (bool(q.unit) or (q.counted and _counts_alike(q, s)) or same_verb(q.verb, s.verb)
-                      or (q.verb, s.verb) in tied)
+                      or (q.verb, s.verb) in tied or _told_alike(q, s, claim, source))
                  and _of_the_claims(q, s, claim, source, tied)]
         # A figure only intended bears out no figure of what is or was ("plans to recruit 60 drivers" says nothing
         # of "has fewer than 600 drivers"); one expected may ("will cost 42 million euros" for "costs").
@@ -284,7 +296,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         contrary = [s for s in candidates if quantity_agrees(q, s) is False and _same_mode(q.mode, s.mode)
                     and (q.mode in INTENDED) == (s.mode in INTENDED)
                     and (s.subject in _PRONOUNS or _same_subject(q, s, claim, source))
-                    and (q.bound in ("exact", "about") or q.counted not in _ANYONE or _one_act(q, s, tied))]
+                    and (q.bound in ("exact", "about") or q.counted not in _ANYONE or _one_act(q, s, tied))
+                    and not _other_role(q, s, tied)]
         as_year = _as_year(q)
         year = [d for d in source.dates if as_year is not None and d.year == as_year and d.month is None
                 and not d.decade]
@@ -334,6 +347,43 @@ def _of_the_claims(q: Quantity, s: Quantity, claim: Details, source: Details, ti
     # after" and "Dunholm Salvage refloated the Corra Tide ... 15 days after".
     return not s.subject or s.subject in _PRONOUNS or _own_subject(s) or _role_match(q.subject, s.subject) or any(
         p.lemma == s.verb and _role_match(q.subject, p.patient) for p in source.predicates)
+
+
+def _told_alike(q: Quantity, s: Quantity, claim: Details, source: Details) -> bool:
+    """Whether two bare figures of one value are told of the same thing in other words: the verb of one is the noun
+    the other counts ("voted 23-16" and "by 23 votes to 16"), the subject of one is what the other counts ("cases
+    climbed to 312" and "confirmed 312 cases"), both went the same way ("cases climbed from 188" and "the total has
+    risen from 188"), or both are said of one named ("Lorens Maybury, 41, faces charges" and "Lorens Maybury, 41, is
+    charged"). Only for agreeing: an unequal figure told this loosely is no contradiction."""
+    if q.unit or s.unit or (q.counted and s.counted) or not _within(q.value, s.value, EXACT_TOLERANCE):
+        return False
+
+    def noun(subject: str) -> str:
+        return subject.split()[-1] if subject else ""
+
+    crossed = bool(q.counted or s.counted) and (
+        s.counted in (q.verb, noun(q.subject)) if s.counted else q.counted in (s.verb, noun(s.subject)))
+    same_way = bool(q.direction) and q.direction == s.direction and (
+        _same_subject(q, s, claim, source) or noun(q.subject) in TOTALS or noun(s.subject) in TOTALS)
+    named = not (q.counted or s.counted) and q.subject in _named(claim) and _role_match(q.subject, s.subject)
+    return crossed or same_way or named
+
+
+def _other_role(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
+    """Whether a count of the ones who did or underwent the claim's act is set against a count of the same noun
+    that another doer's act is only about: "six members were found guilty" and "the board scrapped bonuses for
+    eight members" count two groups."""
+    return q.subject == q.counted and q.party and not s.party and not _one_act(q, s, tied)
+
+
+def _between_same_acts(q: Quantity, s: Quantity, claim: Details, source: Details) -> bool:
+    """Whether two spans of time are the time between the same two acts, which each text tells and the parse hangs
+    the span on one or the other of: "lifted the notice less than three weeks after issuing it" and "lifted the
+    notice on 8 September, 25 days after it was issued"."""
+    if q.counted not in DURATIONS or q.counted != s.counted or q.unit != s.unit or not (q.verb and s.verb):
+        return False
+    acts = {q.verb, s.verb}
+    return all(any(same_verb(v, p.lemma) for p in text.predicates) for v in acts for text in (claim, source))
 
 
 def _small_count(q: Quantity) -> bool:
@@ -449,6 +499,7 @@ def _compare_dates(claim: Details, source: Details, out: Comparison) -> None:
             out.agreements.append(_note("date", d.text, agree[0].text, True))
             out.aligned.append((agree[0].text, d.text))
             out.shared_values += 1
+            out.shared_days += d.day is not None and d.month is not None
         elif contrary := [s for s, v in verdicts if v is False and _dates_one_event(d, s) and not s.relative]:
             # Dates differ all the time in one article (another event, another year); only one about the same
             # event counts against the claim.
@@ -769,7 +820,11 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             continue
         # Negation and mode are compared only where a participant is shared: "spending fell" is not the claim's
         # "will spend".
-        aligned = [s for s in same if (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)
+        # The object of a light verb is part of the act, not a participant, where both name a doer: "those who took
+        # part" and "Mette Aarflot did not take part" share none ("she had no children" may be the claim's).
+        aligned = [s for s in same if (_role_match(c.agent, s.agent) or (
+            (c.lemma not in LIGHT_VERBS or not (c.agent and s.agent) or s.agent in _PERSONAL)
+            and _role_match(c.patient, s.patient))
                                        or (s.any_patient and s.negated and not (s.agent or s.patient)))
                    and _patients_alike(c, s)]
         # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
@@ -786,7 +841,12 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         elif aligned:
             s = aligned[0]
             kind = "negation" if s.negated != c.negated else "modality"
-            out.differences.append(_note(kind, _phrase(c), _phrase(s), False))
+            # What is only sought or hoped for is not denied by its not happening: "turned down the trust's bid to
+            # stop the work" against "the trust asks the court to halt the work". What is agreed or granted is:
+            # "agreed to compensate them" against "refused to compensate them".
+            sought = {c.mode, s.mode} & _SOUGHT and (c.mode in PROSPECTIVE) != (s.mode in PROSPECTIVE)
+            if kind == "modality" or not sought:
+                out.differences.append(_note(kind, _phrase(c), _phrase(s), False))
         contrary = [s for s in source.predicates
                     if opposites(c.lemma, s.lemma, c.lasting or s.lasting) and _aligned(c, s)
                     and (s.agent or s.patient) and (_role_match(c.agent, s.agent) or _role_match(c.patient, s.patient)

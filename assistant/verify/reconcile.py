@@ -61,10 +61,11 @@ SUPPORT_ALONE = 0.6
 #: The raw probability with which a window supports a claim whose every detail it states alike, of the same event
 #: and with a figure or a date among them, at least: the classifier reads other wording as a difference.
 SUPPORT_FLOOR = 0.9
-#: The classifier's refutation under which a window stating every detail of the claim alike, a figure among them,
-#: supports it though its verbs are not the claim's: "reported an operating profit of £22.5m for 2025" for "earned
-#: an operating profit of 22.5 million pounds in 2025"; not "refused bail" for "granted bail". A date alone is too
-#: common to tell one event ("plans to introduce fees in 2027").
+#: The classifier's refutation under which a window stating every detail of the claim alike, a figure or a day among
+#: them, supports it though its verbs are not the claim's: "reported an operating profit of £22.5m for 2025" for
+#: "earned an operating profit of 22.5 million pounds in 2025", "broke into the museum on Sunday 8 March" for "raided
+#: the museum on March 8"; not "refused bail" for "granted bail". A year alone is too common to tell one event
+#: ("plans to introduce fees in 2027").
 RETOLD_REFUTE = 0.5
 #: How a judgement that the details decided says so (``comparison`` begins with it).
 DECIDED = "details:"
@@ -107,7 +108,8 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
             # Of the same event, or told in other verbs ("reported a profit of £22.5m" for "made") where the
             # classifier sees nothing against it.
             if _states_figures(c) and ((c.shared_event and not c.untold_events) or not c.claim_event or (
-                    probs[i, REFUTED] < RETOLD_REFUTE and any(a.kind == "number" for a in c.agreements))):
+                    probs[i, REFUTED] < RETOLD_REFUTE and (c.shared_days or any(a.kind == "number"
+                                                                    for a in c.agreements)))):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
 
