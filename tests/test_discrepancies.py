@@ -692,6 +692,10 @@ def test_a_figure_told_in_other_words_is_stated() -> None:
                       "The total has fallen from 120 a month ago.", "120")
     assert not stated("Orla Penn, 41, faces charges of fraud in Keswater.", "Orla Penn, 44, is charged with fraud.",
                       "41")
+    # A part of what the subject counts is no count of the claim's.
+    found = compared("Two Keswater dock workers died in the fire.",
+                     "Six Keswater dock workers were taken to hospital, two of them with burns.")
+    assert "number" not in [a.kind for a in found.agreements]
 
 
 def test_negation_needs_a_participant_and_what_is_sought_is_not_denied_by_its_not_happening() -> None:

@@ -361,8 +361,11 @@ def _told_alike(q: Quantity, s: Quantity, claim: Details, source: Details) -> bo
     def noun(subject: str) -> str:
         return subject.split()[-1] if subject else ""
 
-    crossed = bool(q.counted or s.counted) and (
-        s.counted in (q.verb, noun(q.subject)) if s.counted else q.counted in (s.verb, noun(s.subject)))
+    # The subject is what a bare figure counts only where the figure is where it went ("cases climbed to 312"), not
+    # a part of it ("six workers were taken to hospital, two of them with burns").
+    bare, counting = (q, s) if s.counted else (s, q)
+    crossed = bool(counting.counted) and (counting.counted == bare.verb or (
+        counting.counted == noun(bare.subject) and bool(bare.direction)))
     same_way = bool(q.direction) and q.direction == s.direction and (
         _same_subject(q, s, claim, source) or noun(q.subject) in TOTALS or noun(s.subject) in TOTALS)
     named = not (q.counted or s.counted) and q.subject in _named(claim) and _role_match(q.subject, s.subject)
