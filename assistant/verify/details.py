@@ -723,9 +723,9 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         elif lower in ("a", "an") and tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "NOUN" and (
                 doc[tok.i + 1].lower_ not in {**_DOZEN, **_FRACTIONS, **_SCALES, "hundred": 0}) and (
                 doc[tok.i + 1].lower_ not in ("hour", "hours")) and (
-                _and_a_half(doc, tok.i + 2) or _bound(doc, tok.i)[0] not in ("exact", "about")):
+                (half := _and_a_half(doc, tok.i + 2)) or _bound(doc, tok.i)[0] not in ("exact", "about")):
             value = 1.0  # "less than a kilometre", "more than a year": one of what follows, bounded
-            if _and_a_half(doc, tok.i + 2):
+            if half:
                 # "a mile and a half": the half is of the mile, no share of anything; the rewrite drops it
                 value += 0.5
                 used.update(range(tok.i + 2, tok.i + 5))
@@ -885,7 +885,7 @@ def _hours_with_fraction(doc: Any, i: int) -> tuple[float, int, int] | None:
             count = v[0]
         start = i - 1 if before is not None and (before.lower_ in ("a", "one") or before.like_num) else i
         return 0.25 * count, start, i + 4
-    if words[:1] in (["hour"], ["hours"]) and words[1:4] == ["and", "a", "half"] and i > 0:
+    if words[:1] in (["hour"], ["hours"]) and _and_a_half(doc, i + 1) and i > 0:
         before = doc[i - 1]
         whole = 1.0 if before.lower_ in ("a", "an", "one") else (v[0] if (v := _number_value(before)) else None)
         if whole is not None:

@@ -200,7 +200,7 @@ INTENDED = frozenset({"plan", "goal", "request"})
 _PERSONAL = frozenset({"he", "she", "it", "they", "we", "i"})
 
 #: Subjects that stand for one named elsewhere: a figure said of "it" may contradict the claim's.
-_PRONOUNS = frozenset({"it", "they", "he", "she", "this", "that", "which", "who", "these", "those", "we", "i"})
+_PRONOUNS = _PERSONAL | frozenset({"this", "that", "which", "who", "these", "those"})
 
 
 def _own_subject(q: Quantity) -> bool:

@@ -107,9 +107,9 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             # Of the same event, or told in other verbs ("reported a profit of £22.5m" for "made") where the
             # classifier sees nothing against it.
+            retold = bool(c.shared_days) or any(a.kind == "number" for a in c.agreements)
             if _states_figures(c) and ((c.shared_event and not c.untold_events) or not c.claim_event or (
-                    probs[i, REFUTED] < RETOLD_REFUTE and (c.shared_days or any(a.kind == "number"
-                                                                    for a in c.agreements)))):
+                    probs[i, REFUTED] < RETOLD_REFUTE and retold)):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
     return out
 
