@@ -1,7 +1,7 @@
 """The contrast suite: claims that turn on one detail, per phenomenon and direction, through the real verifier.
 
     python bench/contrast.py --split validation            # tune on this half only
-    python bench/contrast.py --split validation-b          # and on the later topics (also -c; -d figures only)
+    python bench/contrast.py --split validation-b          # and on the later topics (also -c, -e; -d figures only)
     python bench/contrast.py --split test                  # report with this one
     FACTDESK_DETAILS=false python bench/contrast.py ...    # the classifier without the details reader
 
@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["validation", "validation-b", "validation-c", "validation-d", "test"],
+    parser.add_argument("--split", choices=["validation", "validation-b", "validation-c", "validation-d", "validation-e", "test"],
                         default="validation",
-                        help="validation-b (topics 13-16), validation-c (17-19) and validation-d (20-23): written "
-                             "later, each measured once before any rule was tuned on them; validation-d is read as "
-                             "figures only")
+                        help="validation-b (topics 13-16), validation-c (17-19), validation-d (20-23) and "
+                             "validation-e (24-27): written later, each measured once before any rule was tuned on "
+                             "them; validation-d is read as figures only")
     parser.add_argument("--suite", type=Path, default=ROOT / "evals" / "contrast")
     parser.add_argument("--show", action="store_true", help="print every case that came out wrong")
     parser.add_argument("--dump", type=Path, help="write each case's verdict here (JSON Lines), to study thresholds")
