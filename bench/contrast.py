@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["validation", "validation-b", "validation-c", "validation-d", "validation-e", "test"],
+    splits = ["validation", "validation-b", "validation-c", "validation-d", "validation-e", "test"]
+    parser.add_argument("--split", choices=splits,
                         default="validation",
                         help="validation-b (topics 13-16), validation-c (17-19), validation-d (20-23) and "
                              "validation-e (24-27): written later, each measured once before any rule was tuned on "

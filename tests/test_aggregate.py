@@ -1,6 +1,6 @@
 from assistant.verify.aggregate import aggregate
 from assistant.verify.stance import Calibration, evidence_shape
-from assistant.verify.verdict import Citation, SourceJudgement, StanceScores
+from assistant.verify.verdict import Citation, DetailNote, SourceJudgement, StanceScores
 
 
 def j(outlet: str, stance: str, confidence: float = 0.9, quoted: bool = True, article: str = "") -> SourceJudgement:
@@ -80,3 +80,20 @@ def test_evidence_shapes() -> None:
     assert evidence_shape(1, 5) == "one source, several sentences"
     assert evidence_shape(5, 5) == "several sources, one sentence each"
     assert evidence_shape(4, 24) == "several sources, several sentences"
+
+
+def test_a_source_that_tells_the_act_only_as_planned_does_not_refute_one_that_tells_it_done() -> None:
+    planned = j("B", "refutes", 0.9).model_copy(update={"details": [
+        DetailNote(kind="modality", claim="was published (an event)", source="is expected to publish (an expectation)",
+                   agrees=False)]})
+    told = j("A", "supports", 0.8).model_copy(update={"details": [
+        DetailNote(kind="date", claim="26 May", source="Tuesday 26 May", agrees=True)]})
+    assert aggregate([told, planned])[0] == "supported"
+    # A support that no detail bears out does not outweigh it.
+    assert aggregate([j("A", "supports", 0.8), planned])[0] == "conflicting"
+    # With nothing telling it done, the plan still refutes the claim that it was done.
+    assert aggregate([planned])[0] == "refuted"
+    # Another kind of difference still makes the two conflict.
+    counted = planned.model_copy(update={"details": [
+        DetailNote(kind="number", claim="150 moved", source="7,000 moved", agrees=False)]})
+    assert aggregate([told, counted])[0] == "conflicting"

@@ -326,3 +326,8 @@ def test_a_window_joined_from_its_sentences_keeps_their_superlatives() -> None:
     text = "The Keswater river rose overnight. It peaked at 4.7 metres, the highest level since 1958."
     window = get_reader().joined(text, [(0, 34), (35, len(text))])
     assert window.superlatives == (("high", "highest"),)
+
+
+def test_a_month_shortened_with_its_point_is_the_month() -> None:
+    read = get_reader().read("The Keswater service announced the change on Jan. 27, 2026, and again on Sept. 9.")
+    assert [(d.year, d.month, d.day) for d in read.dates] == [(2026, 1, 27), (None, 9, 9)]

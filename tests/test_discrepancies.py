@@ -741,3 +741,84 @@ def test_a_count_of_those_who_did_the_act_is_not_set_against_a_count_in_a_phrase
                                        "The Harlow board has scrapped bonuses for all eight members of its committee.")
     assert "number" in differences("Six members of the Keswater gang were found guilty of fraud.",
                                    "Eight members of the Keswater gang were convicted of fraud.")
+
+
+def test_a_span_over_which_a_figure_moved_is_no_bound() -> None:
+    found = compared("Demand for Keswater wool has dropped by 14 per cent over two years.",
+                     "Demand for Keswater wool had fallen by 14 per cent in two years.")
+    assert not found.differences and not found.unstated
+    assert "number" in differences("Demand for Keswater wool has dropped by 14 per cent over two years.",
+                                   "Demand for Keswater wool had fallen by 14 per cent in five years.")
+
+
+def test_without_denies_the_act_and_a_plan_rejected_as_subject_is_denied() -> None:
+    source = "Residents of Harlow were not consulted before the council closed the pool."
+    assert "negation" not in differences("The Harlow council closed the pool without consulting residents.", source)
+    assert "negation" in differences("The Harlow council closed the pool after consulting residents.", source)
+    assert "negation" not in differences(
+        "The union's plan to keep the Keswater mill open was rejected by Velmora.",
+        "Velmora has turned down a union proposal to keep the Keswater mill open.")
+
+
+def test_finding_no_evidence_is_not_finding_evidence() -> None:
+    source = "The Harlow inquiry did not find evidence of wrongdoing by Velmora Builders."
+    assert "negation" not in differences("The Harlow inquiry found no evidence of wrongdoing by Velmora Builders.",
+                                         source)
+    assert "negation" in differences("The Harlow inquiry found evidence of wrongdoing by Velmora Builders.", source)
+
+
+def test_a_part_of_a_group_is_no_count_of_the_whole() -> None:
+    assert "number" not in differences("Four of the five Harlow climbers were dug out alive.",
+                                       "Four of the buried Harlow climbers were dug out alive.")
+    assert "number" in differences("Four of the Harlow climbers were dug out alive.",
+                                   "Three of the buried Harlow climbers were dug out alive.")
+
+
+def test_people_are_counted_alike_only_with_nouns_of_people_and_a_span_only_of_its_act() -> None:
+    claim = "The Harlow council granted Velmora Glass a two-year rent holiday."
+    assert not compared(claim, "Two people familiar with the Velmora talks put the price at about £7m.").agreements
+    assert not compared(claim, "Demand for Velmora jars had fallen by 14 per cent in two years.").agreements
+    found = compared("Forty-one Harlow patients were taken to hospital.", "41 people were taken to hospital in Harlow.")
+    assert "number" in [a.kind for a in found.agreements]
+
+
+def test_a_unit_written_short_is_the_unit() -> None:
+    found = compared("The Keswater wind farm would have a capacity of 102 megawatts.",
+                     "The 102 MW Keswater project is expected to cost £145m.")
+    assert "number" in [a.kind for a in found.agreements]
+    assert "number" in differences("The Keswater wind farm would have a capacity of 120 megawatts.",
+                                   "The 102 MW Keswater project is expected to cost £145m.")
+
+
+def test_a_verb_that_multiplies_is_a_figure() -> None:
+    source = "Onshore wind applications in Keswater have doubled since the planning rules were relaxed."
+    assert "number" in differences("Onshore wind applications in Keswater have tripled since the rules were relaxed.",
+                                   source)
+    found = compared("Onshore wind applications in Keswater have doubled since the rules were relaxed.", source)
+    assert "number" in [a.kind for a in found.agreements] and not found.differences
+
+
+def test_a_sum_added_to_another_or_the_same_verb_done_to_another_thing_is_no_other_figure() -> None:
+    assert "number" not in differences("The Save Keswater campaign raised £38,000 for lawyers.",
+                                       "The Save Keswater campaign has raised a further £22,000 in a fortnight.")
+    assert "number" in differences("The Save Keswater campaign raised £38,000 for lawyers.",
+                                   "The Save Keswater campaign raised £22,000 for lawyers.")
+    assert "number" not in differences("The Keswater council voted to raise the maximum grant to $75,000.",
+                                       "The Keswater transit authority raised its cost estimate to $1.31 billion.")
+    assert "number" in differences("The Keswater council voted to raise the maximum grant to $75,000.",
+                                   "The Keswater council voted to raise the maximum grant to $50,000.")
+
+
+def test_the_size_of_a_profit_against_a_sum_lost() -> None:
+    assert "antonym" in differences("Velmora's Keswater glassworks made a profit of £11.3m in 2025.",
+                                    "Velmora's Keswater glassworks lost £11.3m in 2025.")
+    assert not differences("Velmora's Keswater glassworks made a loss of £11.3m in 2025.",
+                           "Velmora's Keswater glassworks lost £11.3m in 2025.")
+
+
+def test_a_compass_bearing_told_the_other_way_is_a_difference() -> None:
+    source = "The slope above Keswater where the slide started faces north-east, the warning service said."
+    assert "direction" in differences("The slope above Keswater where the slide started faces south-east.", source)
+    assert not differences("The slope above Keswater where the slide started faces north-east.", source)
+    assert "direction" in differences("Velmora is moving its jar line to Dellby, about 90 miles south of Keswater.",
+                                      "Velmora will move its jar line to Dellby, about 90 miles north of Keswater.")

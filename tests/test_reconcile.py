@@ -93,3 +93,18 @@ def test_every_figure_stated_alike_in_other_verbs_supports_where_the_classifier_
     window = "Thieves broke into the Harlow museum in the early hours of Sunday 8 March."
     assert adjusted(claim, window, 0.2, below)[SUPPORTED] == reconcile.SUPPORT_FLOOR
     assert adjusted(claim, window, 0.2, above)[SUPPORTED] < reconcile.SUPPORT_FLOOR
+
+
+def test_a_bound_met_by_a_figure_in_other_verbs_does_not_support_at_the_floor() -> None:
+    # Every figure below 1,000 meets "fewer than 1,000": it is not the claim's figure told again.
+    claim = "Fewer than 1,000 people joined the march against the Harlow mill's closure."
+    window = "Velmora will close the Harlow mill by September, putting 640 people out of work."
+    assert adjusted(claim, window, 0.2, reconcile.RETOLD_REFUTE - 0.1)[SUPPORTED] < reconcile.SUPPORT_FLOOR
+
+
+def test_a_classifier_refutation_of_a_window_that_leaves_the_claims_figure_unsaid_is_dropped() -> None:
+    claim = "The Harlow rescue service has 64 volunteers."
+    assert adjusted(claim, "The Harlow rescue service has launched an appeal for a new base.", 0.03, 0.95)[
+        REFUTED] == 0.0
+    # A window that states another figure still refutes.
+    assert adjusted(claim, "The Harlow rescue service has 46 volunteers.", 0.03, 0.95)[REFUTED] > 0.9

@@ -1,13 +1,14 @@
-"""Extract WordNet 3.0's antonym pairs of verbs, adjectives and nouns, and its common verb synonyms, into
-``assistant/data/details/antonyms.tsv`` and ``synonyms.tsv``.
+"""Extract WordNet 3.0's antonym pairs of verbs, adjectives and nouns, its common verb synonyms and its nouns of
+people into ``assistant/data/details/antonyms.tsv``, ``synonyms.tsv`` and ``people.tsv``.
 
     apt-get install wordnet-base && python training/wordnet_pairs.py
 
 The details reader needs to know that "acquitted" contradicts "convicted" and "rose" contradicts "fell", and that
 "cut" and "reduced", "began" and "started", or "turned down" and "rejected", tell of one event (a verb with its
 particle is kept as one, "turn down"; longer phrases are not), and that "a loss of €3.1m" is no "gain of €3.1m"
-(nouns, one word each). WordNet holds the first as lexical antonym
-pointers ("!") and the second as synsets; no package on the package index ships its data, so the pairs are read
+(nouns, one word each), and that "41 patients" may be counted as "forty-one people" where "two years" may not.
+WordNet holds the first as lexical antonym pointers ("!"), the second as synsets and the third as the lexicographer
+file of a noun's commonest sense ("noun.person"); no package on the package index ships its data, so they are read
 once from Debian's ``wordnet-base`` files and kept, with WordNet's licence notice, as small TSVs. Two verbs are
 synonyms here only where they share a synset among the first ``SENSES`` senses of each (WordNet orders a word's
 senses by frequency): "cut" and "reduce" (cut's 2nd sense, reduce's 1st), not "cost" and "be" (be's 13th).
@@ -77,6 +78,29 @@ def synonyms(index_file: Path) -> set[tuple[str, str]]:
     return {(a, b) for words in members.values() for a in words for b in words if a < b}
 
 
+#: WordNet's lexicographer file of nouns for people ("noun.person").
+PERSON_FILE = 18
+
+
+def people(index_file: Path, data_file: Path) -> list[str]:
+    """One-word nouns whose commonest sense is a person ("patient", "skier", "resident"), not those that only may
+    be ("party" is first a political organisation)."""
+    kinds = {}
+    for line in data_file.read_text(encoding="latin-1").splitlines():
+        if line and not line.startswith(" "):
+            fields = line.split(" ")
+            kinds[fields[0]] = int(fields[1])
+    found = []
+    for line in index_file.read_text(encoding="latin-1").splitlines():
+        if not line or line.startswith(" "):
+            continue
+        fields = line.split()
+        first = fields[4 + int(fields[3]) + 2]
+        if "_" not in fields[0] and "-" not in fields[0] and kinds.get(first) == PERSON_FILE:
+            found.append(fields[0])
+    return sorted(found)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
@@ -91,7 +115,11 @@ def main() -> None:
     (args.out / "synonyms.tsv").write_text(
         NOTICE.format(what=f"Verb synonym pairs (a synset among the first {SENSES} senses of both)")
         + "".join(f"verb\t{a}\t{b}\n" for a, b in same), encoding="utf-8")
-    print(f"{len(rows)} antonym pairs, {len(same)} synonym pairs -> {args.out}")
+    persons = people(args.wordnet / "index.noun", args.wordnet / "data.noun")
+    (args.out / "people.tsv").write_text(
+        NOTICE.format(what="Nouns whose first sense is a person") + "".join(f"noun\t{w}\n" for w in persons),
+        encoding="utf-8")
+    print(f"{len(rows)} antonym pairs, {len(same)} synonym pairs, {len(persons)} nouns of people -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 Sources, not passages, are the voices: one outlet counts once however many of
 its articles agree, with its strongest probability. Outlets that support and
 none that refute: supported; the reverse: refuted; at least one of each, each
-past its threshold: conflicting; none: not enough evidence. A stance counts
-only with a verified quote (the judge turns an unverifiable one into
-"irrelevant" before it gets here).
+past its threshold: conflicting; none: not enough evidence. A source that
+tells the act only as planned or expected does not refute another that tells
+it done with details that bear the claim out. A stance counts only with a
+verified quote (the judge turns an unverifiable one into "irrelevant" before
+it gets here).
 
 With the classifier the confidence is calibrated: the raw probability of the
 verdict (the strongest outlet's; the weaker side's for a conflict; one minus
@@ -51,6 +53,11 @@ def aggregate(
     """
     support = _side(judgements, "supports")
     refute = _side(judgements, "refutes")
+    if any(j.stance == "supports" and any(d.agrees for d in j.details) for j in judgements):
+        # What a source tells only as planned or expected is no evidence against another's telling it done, with
+        # details that bear the claim out: the plan is the older news ("is expected to issue her decision" against
+        # "the decision, published on Tuesday 26 May").
+        refute = _side([j for j in judgements if not _only_planned(j)], "refutes")
     if calibration is not None or (judgements and all(j.scores is not None for j in judgements)):
         return _calibrated(judgements, support, refute, calibration)
     if not support and not refute:
@@ -68,6 +75,12 @@ def aggregate(
     confidence = _mean(side) * (0.7 + 0.1 * min(3, len(side)))
     verb = "support" if support else "refute"
     return label, round(confidence, 3), f"{len(side)} independent source(s) {verb} the claim; none disagrees."
+
+
+def _only_planned(judgement: SourceJudgement) -> bool:
+    """A refutation whose only difference is that the source tells the act as meant, expected or possible."""
+    kinds = {d.kind for d in judgement.differences}
+    return kinds == {"modality"}
 
 
 def _mean(voices: dict[str, float]) -> float:

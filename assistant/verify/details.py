@@ -72,6 +72,7 @@ PIPELINE_SHA256 = {
 }
 ANTONYMS = Path(__file__).resolve().parents[1] / "data" / "details" / "antonyms.tsv"
 SYNONYMS = ANTONYMS.with_name("synonyms.tsv")
+PEOPLE = ANTONYMS.with_name("people.tsv")
 
 Bound = Literal["exact", "about", "more_than", "at_least", "less_than", "at_most"]
 Mode = Literal["event", "state", "future", "plan", "goal", "expectation", "request", "possibility"]
@@ -107,6 +108,16 @@ class Quantity:
     #: Whether what it counts is a party to its verb, its subject or object ("eight members were fined"), or only
     #: in a phrase about another ("scrapped bonuses for eight members").
     party: bool = True
+    #: "part" for a count of some of a group ("four of the buried skiers"), "whole" for the group's own count
+    #: ("four of the five skiers"): the two never contradict each other.
+    share: Literal["", "part", "whole"] = ""
+    #: What its verb is done to, where the figure is not that itself: "grant" in "raise the maximum grant to
+    #: $75,000", so that "raised its estimate to $1.31 billion" is another act of raising.
+    patient: str = ""
+    #: A sum or count added to another ("a further £22,000", "another £3.5m"): no total to set against one.
+    added: bool = False
+    #: The compass bearing its verb tells ("about 90 miles north of Askerby"): "northeast", or "".
+    bearing: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,8 @@ class Predicate:
     end: int
     #: A state said to go on ("remained closed", "stayed shut"), told with its adjective as the lemma.
     lasting: bool = False
+    #: The compass bearing it tells ("faces north-east", "moved south"): "northeast", or "".
+    bearing: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,6 +254,12 @@ _DOZEN = {"dozen": 12.0, "score": 20.0}
 _MULTIPLES = {"twice": 2.0, "thrice": 3.0}
 #: The unit of a multiple of something else ("three times the average").
 TIMES = "times"
+#: Verbs that say by how much something was multiplied: "doubled" is two times, "halved" a half. Their figures hang on
+#: one verb, so that "doubled" and "tripled" are two figures of one act.
+#: Words that make a figure one added to another: "a further £22,000", "another £3.5m".
+_ADDED = frozenset({"further", "another", "additional", "extra"})
+_MULTIPLYING = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0, "halve": 0.5}
+MULTIPLY = "multiply"
 _BOUNDS: dict[str, Bound] = {
     "more than": "more_than", "over": "more_than", "above": "more_than", "exceeding": "more_than",
     "upwards of": "more_than", "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
@@ -267,6 +286,8 @@ _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "he
 #: Verbs that report or perceive: "found no damage" says what was found, not that nothing was found.
 _REPORTING = frozenset({"find", "say", "report", "show", "reveal", "state", "announce", "confirm", "claim", "tell",
                         "see", "know", "think", "believe", "note", "conclude", "discover", "detect"})
+#: Of those, verbs whose "no" object is its denial: "found no evidence" is "did not find evidence".
+_PERCEIVING = frozenset({"find", "see", "detect", "discover"})
 #: Verbs that say their infinitive did not happen: "failed to qualify", "refused to sign".
 _NEGATIVE_IMPLICATIVE = frozenset({"fail", "refuse", "decline", "reject", "neglect", "avoid", "veto", "block"})
 #: Verbs whose infinitive is a decision taken: "voted to waive", "decided to close".
@@ -313,8 +334,11 @@ _VERDICTS = {"guilty": False, "innocent": True}
 _LINKS = frozenset({"be", "remain", "stay", "keep"})
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], start=1)}
+#: Months as news agencies shorten them ("Jan. 27", "Sept. 9"), with their point.
+_MONTHS.update({f"{m[:4] if m == 'september' else m[:3]}.": i for m, i in list(_MONTHS.items()) if len(m) > 4})
 #: Units written short or in American spelling, as the counted noun they are.
 _UNIT_NAMES = {"km": "kilometre", "kilometer": "kilometre", "meter": "metre", "kg": "kilogram", "mi": "mile",
+               "mw": "megawatt", "gw": "gigawatt", "kw": "kilowatt",
                "hr": "hour", "hrs": "hour", "min": "minute", "mins": "minute", "ha": "hectare"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEARS_FROM_NOW = {"last": -1, "this": 0, "next": 1}
@@ -374,6 +398,13 @@ def synonyms() -> dict[str, frozenset[str]]:
     verbs of doing away with something or bringing it in that it lacks."""
     groups = [(a, b) for group in _ALIKE for a in group for b in group if b != a]
     return _both_ways([(a, b) for _, a, b in _pairs(SYNONYMS)] + groups)
+
+
+@lru_cache(maxsize=1)
+def people() -> frozenset[str]:
+    """Nouns whose commonest sense is a person (WordNet's): "patients" may be counted as "people", "years" not."""
+    return frozenset(line.split("\t")[1] for line in PEOPLE.read_text(encoding="utf-8").splitlines()
+                     if line and not line.startswith("#"))
 
 
 #: Verbs that tell one act from each side: "Alstad sold the land to the company" is "the company bought the land
@@ -833,7 +864,9 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb),
-                     measure=_measure(span), party=noun is None or _party(noun, verb))
+                     measure=_measure(span), party=noun is None or _party(noun, verb), share=_partitive(tok),
+                     patient=_done_to(verb, span), added=start_i > 0 and doc[start_i - 1].lower_ in _ADDED,
+                     bearing=_bearing(verb))
         spoken = f"{_BOUND_WORDS[q.bound]}{_plain(q.value)} minutes" if hours is not None else _spoken(
             replace(q, value=value * scale))
         spoken += " of" if share else ""
@@ -847,7 +880,50 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
         if whole is not None and 0 < q.value <= whole:
             found.append(replace(q, value=round(100.0 * q.value / whole, 1), unit="%", counted="", derived=True,
                                  phrase=f"{q.phrase} (of {_plain(whole)})", spoken=""))
+    for tok in tokens:
+        times = _MULTIPLYING.get(tok.lemma_.lower()) if tok.pos_ == "VERB" and not _titled(tok) else None
+        if times is not None:
+            # "applications have doubled", "a motion to triple the grant": a multiple, which "tripled" contradicts.
+            found.append(Quantity(value=times, unit=TIMES, counted="", bound="exact", mode=_mode(tok), verb=MULTIPLY,
+                                  direction=_direction_of(tok), subject=_subject(tok), phrase=tok.text, text=tok.text,
+                                  start=tok.idx, end=tok.idx + len(tok.text), spoken=tok.text))
     return found, rewrites
+
+
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+
+
+def _bearing(verb: Any) -> str:
+    """The compass bearing a verb tells by an adverb or object of its own: "faces north-east" -> "northeast"."""
+    if verb is None:
+        return ""
+    for child in verb.children:
+        if child.dep_ in ("advmod", "npadvmod", "dobj", "acomp") and child.lower_ in _COMPASS:
+            before = [c.lower_ for c in child.children if c.dep_ in ("amod", "compound") and c.lower_ in _COMPASS]
+            return "".join([*before, child.lower_])
+    return ""
+
+
+def _done_to(verb: Any, span: Any) -> str:
+    """The key of what ``verb`` is done to, where the figure ``span`` is not in it ("" where it is, or none)."""
+    if verb is None:
+        return ""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass") and not (child.left_edge.i <= span.start < child.right_edge.i + 1):
+            return _key_of(child)
+    return ""
+
+
+def _partitive(number: Any) -> Literal["", "part", "whole"]:
+    """Whether a count is of some of a group ("four of the buried skiers", "of the 420 beds, 126 are ...") or is
+    the group's ("four of the five skiers")."""
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in number.children):
+        return "part"
+    noun = number.head if number.dep_ == "nummod" else None
+    of = noun.head if noun is not None and noun.dep_ == "pobj" else None
+    if of is not None and of.lower_ == "of" and (of.head.like_num or of.head.lower_ in _PARTS):
+        return "whole"
+    return ""
 
 
 def _party(noun: Any, verb: Any) -> bool:
@@ -938,13 +1014,16 @@ def _spans_time(word: Any) -> bool:
     """Whether "over" is the preposition of a span of time over which something is done ("will spend £120m over three
     years": during them), not a bound on it ("lasted over three years", "a career that spans over five decades":
     nothing else is done over them)."""
+    # Or over which a figure moved: "demand has dropped by 14 per cent over two years" (in them, not more).
     return bool(word.lower_ == "over" and word.dep_ == "prep" and any(
         c.dep_ == "pobj" and c.lemma_.lower() in DURATIONS for c in word.children)
-        and any(c.dep_ == "dobj" for c in word.head.children))
+        and (any(c.dep_ == "dobj" for c in word.head.children) or _direction_of(word.head, sides=False) != ""))
 
 
 def _counted(doc: Any, number: Any, end_i: int) -> tuple[str, Any]:
     """The lemma of the noun a count counts, and that noun: "150 detained ISIS fighters" -> "fighter"."""
+    if end_i < len(doc) and doc[end_i].lower_ in _UNIT_NAMES:
+        return doc[end_i].lower_, doc[end_i]  # "the 102 MW project" measures megawatts, whatever the parse hangs it on
     head = doc[end_i - 1]
     while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i != head.i:
         head = head.head
@@ -1092,8 +1171,8 @@ def _denied(verb: Any) -> bool:
     head = verb.head
     if verb.dep_ == "xcomp":
         return _denies(head)
-    if verb.dep_ == "acl" and head.dep_ == "dobj":
-        return _denies(head.head)
+    if verb.dep_ == "acl" and head.dep_ in ("dobj", "nsubjpass"):
+        return _denies(head.head)  # "turned down a plan to keep it open", "the plan to keep it open was rejected"
     return False
 
 
@@ -1195,6 +1274,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                 patient = next((_key_of(c) for c in tok.head.children if c.dep_ == "dobj"), "") or next(
                     (_key_of(c) for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), "")
         negated = _yet_to(tok) != _denied(tok)
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
+            negated = not negated  # "announced the closure without consulting the union": the union was not consulted
         for child in tok.children:
             dep = child.dep_
             if dep == "neg" or child.lower_ in ("never",):
@@ -1215,7 +1296,8 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            if dep in ("dobj", "nsubj", "nsubjpass") and lemma_of(tok) not in _REPORTING and (
+            if dep in ("dobj", "nsubj", "nsubjpass") and (lemma_of(tok) not in _REPORTING or (
+                    dep == "dobj" and lemma_of(tok) in _PERCEIVING)) and (
                     child.lower_ in ("nobody", "noone", "nothing", "none") or any(
                     d.dep_ == "det" and d.lower_ == "no" for d in child.children)):
                 negated = True  # "sold no players", "no one was hurt", "nobody died", "none of the alerts was read"
@@ -1267,7 +1349,7 @@ def _predicates(doc: Any) -> list[Predicate]:
             continue
         found.append(Predicate(lemma=lemma, negated=negated, mode=mode, direction=direction, agent=agent,
                                patient=patient, any_patient=any_patient, other=other, said=said, text=tok.text,
-                               start=tok.idx, end=tok.idx + len(tok.text)))
+                               start=tok.idx, end=tok.idx + len(tok.text), bearing=_bearing(tok)))
     return found
 
 

@@ -31,6 +31,7 @@ from .details import (
     name_key,
     noun_antonyms,
     opposites,
+    people,
     same_verb,
     year_like,
 )
@@ -69,6 +70,9 @@ class Comparison:
     shared_values: int = 0
     #: Dates to the day stated alike ("Sunday 8 March", "March 8"): rarer than a year, so nearly as telling as a figure.
     shared_days: int = 0
+    #: Figures stated alike that are the claim's own: exact, or a bound met by a count of the same thing ("more than
+    #: 1,400 letters" by "1,412 letters"), not of anyone ("fewer than 1,000 people" is met by any smaller count).
+    figures_alike: int = 0
     shared_event: bool = False
     #: Acts of the claim the text tells in no verb of its own ("voted to reject the deal" against "voted ... backed
     #: the deal": "reject" is untold).
@@ -229,13 +233,16 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
     # Verbs that the same figure of the same unit or counted noun ties together ("passed a €2.5bn budget by 41
     # votes to 29" and "approved a €2.5bn budget ... by 41 votes to 29"): a bare count on them is the same one.
     tied = {(q.verb, s.verb) for q in claim.quantities for s in source.quantities
-            if q.verb and s.verb and s.unit == q.unit and (
+            if q.verb and s.verb and s.unit == q.unit and q.counted not in DURATIONS and (
                 ((q.unit or q.counted) and s.counted == q.counted) or _told_alike(q, s, claim, source))
             and quantity_agrees(q, s) and _within(q.value, s.value, EXACT_TOLERANCE)}
     for q in claim.quantities:
         if q.derived:
             continue  # the claim's own words state the count and the whole; the share is read for the source's
-        candidates = [s for s in source.quantities if (comparable(q, s) or _between_same_acts(q, s, claim, source))
+        # A span of time is of its act, which may be told in another verb that a figure ties to the claim's ("has
+        # dropped by 14 per cent over two years", "had fallen by 14 per cent in five years").
+        candidates = [s for s in source.quantities if (comparable(q, s) or _between_same_acts(q, s, claim, source) or (
+            q.counted in DURATIONS and q.counted == s.counted and q.unit == s.unit and (q.verb, s.verb) in tied))
                       and not _other_parties(q, s, claim, source)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
@@ -245,6 +252,9 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         # the claim's.
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
                  and (not q.counted or not s.counted or _counts_alike(q, s))
+                 # A span of time is of its act: "a two-year rates holiday" is no "fallen in two years".
+                 and (q.counted not in DURATIONS or _one_act(q, s, tied) or CONVERSES.get(q.verb) == s.verb
+                      or _between_same_acts(q, s, claim, source))
                  and (bool(q.unit) or (q.counted and _counts_alike(q, s)) or same_verb(q.verb, s.verb)
                       or (q.verb, s.verb) in tied or _told_alike(q, s, claim, source))
                  and _of_the_claims(q, s, claim, source, tied)]
@@ -262,15 +272,17 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             # "accepted the €35m bid" against "rejected the €35m bid": the figure agrees, the act is the opposite.
             out.differences.append(_note("negation", _said(q), _said(opposed[0]), False))
             continue
-        undone = [s for s in agreeing if s.measure in noun_antonyms().get(q.measure, ())]
+        # Or the size of one, done as the other's opposite: "made a profit of £11.3m" against "lost £11.3m".
+        undone = [s for s in agreeing if s.measure in noun_antonyms().get(q.measure, ()) or (
+            q.measure and not s.measure and s.verb in antonyms().get(q.measure, ())) or (
+            s.measure and not q.measure and q.verb in antonyms().get(s.measure, ()))]
         if undone:
             # "an operating profit of €3.1m" against "an operating loss of €3.1m": the figure agrees, what it is
             # the size of is the opposite.
-            out.differences.append(_note("antonym", f"{q.measure} of {q.text}", f"{undone[0].measure} of "
-                                         f"{undone[0].text}", False))
+            out.differences.append(_note("antonym", _sized(q), _sized(undone[0]), False))
             continue
-        turned = [s for s in agreeing if q.direction and s.direction and q.direction != s.direction
-                  and _same_subject(q, s, claim, source)]
+        turned = [s for s in agreeing if ((q.direction and s.direction and q.direction != s.direction) or (
+            q.bearing and s.bearing and q.bearing != s.bearing)) and _same_subject(q, s, claim, source)]
         if turned:
             # "rose by 12 per cent" against "fell by 12 per cent": the figure agrees, the direction does not.
             out.differences.append(_note("direction", _said(q), _said(turned[0]), False))
@@ -279,6 +291,8 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.aligned.append((agreeing[0].spoken, q.spoken))
             out.shared_values += 1
+            out.figures_alike += (q.bound in ("exact", "about") and agreeing[0].bound in ("exact", "about")) or (
+                q.counted == agreeing[0].counted and q.counted not in _ANYONE and q.counted not in people())
             continue
         # Only of the same act: "three men were arrested" overstates no plan that "three men will go on trial".
         mode_only = [s for s in candidates if quantity_agrees(q, s) is not False and _overstates(q.mode, s.mode)
@@ -297,7 +311,11 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
                     and (q.mode in INTENDED) == (s.mode in INTENDED)
                     and (s.subject in _PRONOUNS or _same_subject(q, s, claim, source))
                     and (q.bound in ("exact", "about") or q.counted not in _ANYONE or _one_act(q, s, tied))
-                    and not _other_role(q, s, tied)]
+                    and not _other_role(q, s, tied) and {q.share, s.share} != {"part", "whole"}
+                    # Not a sum added to another ("raised a further £22,000"), nor the same verb done to another
+                    # thing ("raise the grant to $75,000" and "raised its estimate to $1.31 billion").
+                    and not (q.added or s.added)
+                    and not _done_to_others(q, s)]
         as_year = _as_year(q)
         year = [d for d in source.dates if as_year is not None and d.year == as_year and d.month is None
                 and not d.decade]
@@ -379,6 +397,18 @@ def _other_role(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
     return q.subject == q.counted and q.party and not s.party and not _one_act(q, s, tied)
 
 
+def _sized(q: Quantity) -> str:
+    """A figure as what it is the size of ("profit of £11.3m"), or as its verb says it ("lost £11.3m")."""
+    return f"{q.measure} of {q.text}" if q.measure else _said(q)
+
+
+def _done_to_others(q: Quantity, s: Quantity) -> bool:
+    """Whether two figures hang on one verb done to two things named apart ("raise the grant to $75,000", "raised
+    its estimate to $1.31 billion"); a pronoun may be either."""
+    return bool(q.patient and s.patient and q.verb == s.verb and not {q.patient, s.patient} & _PRONOUNS
+                and not _role_match(q.patient, s.patient))
+
+
 def _between_same_acts(q: Quantity, s: Quantity, claim: Details, source: Details) -> bool:
     """Whether two spans of time are the time between the same two acts, which each text tells and the parse hangs
     the span on one or the other of: "lifted the notice less than three weeks after issuing it" and "lifted the
@@ -400,10 +430,11 @@ _ANYONE = frozenset({"people", "person"})
 
 def _counts_alike(a: Quantity, b: Quantity) -> bool:
     """Whether two figures count the same noun, or one counts people of any kind and both say how many ("41
-    patients", "forty-one people"): a bound meets too many figures ("fewer than 20 people", "three trips")."""
+    patients", "forty-one people"): a bound meets too many figures ("fewer than 20 people", "three trips"), and
+    "two people" are no "two-year" holiday."""
     exact = {a.bound, b.bound} <= {"exact", "about"}
-    return a.counted == b.counted or (exact and bool(a.counted) and bool(b.counted)
-                                      and bool({a.counted, b.counted} & _ANYONE))
+    return a.counted == b.counted or (exact and bool({a.counted, b.counted} & _ANYONE)
+                                      and all(c in _ANYONE or c in people() for c in (a.counted, b.counted)))
 
 
 def _other_parties(claim_q: Quantity, source_q: Quantity, claim: Details, source: Details) -> bool:
@@ -839,7 +870,11 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
         # A text that tells of the event as the claim does somewhere ("signed him on Tuesday" under a headline
         # "to sign him") bears it out, whatever its other mentions say.
         alike = [s for s in aligned if s.negated == c.negated and not _overstates(c.mode, s.mode)]
-        if alike:
+        bearings = [s for s in alike if c.bearing and s.bearing and c.bearing != s.bearing]
+        if bearings:
+            # "faces south-east" against "faces north-east": the same act, another way.
+            out.differences.append(_note("direction", _phrase(c), _phrase(bearings[0]), False))
+        elif alike:
             out.agreements.append(_note("event", _phrase(c), _phrase(alike[0]), True))
         elif aligned:
             s = aligned[0]

@@ -16,10 +16,12 @@ window's two probabilities are adjusted:
   support it (a compound claim is supported only if every part is);
 - a classifier refutation that no slot difference bears out stands only at
   ``REFUTE_ALONE`` or above, never for a window that states every detail of
-  the claim alike, never for one that leaves a name of the claim unsaid
-  or to the rest of its article (a sentence about someone else in the same
-  story), and never for one that does not tell of the claim's event ("opened
-  a review" says nothing against "announced the deal");
+  the claim alike, never for one that leaves a name or a figure of the claim
+  unsaid, or a name to the rest of its article (a sentence about someone else
+  in the same story, or about something else it has: "launched an appeal"
+  says nothing against "has 64 volunteers"), and never for one that does not
+  tell of the claim's event ("opened a review" says nothing against
+  "announced the deal");
 - a window whose refutation is set aside does not support the claim either
   where the classifier read it as more against the claim than for it, unless
   it states every detail of the claim alike, a figure or a date among them;
@@ -76,6 +78,7 @@ DECIDED_CONFIDENCE = {"supported": 0.76, "refuted": 0.84}
 #: Kinds of claim detail that a window must state before it may support the claim.
 REQUIRED: frozenset[str] = frozenset({"number", "date", "name"})
 NAMES: frozenset[str] = frozenset({"name"})
+FIGURES: frozenset[str] = frozenset({"number"})
 
 
 def comparisons(claim: Details, windows: Sequence[Details], context: str, published: date | None = None
@@ -96,7 +99,7 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
             if c.unstated_of(REQUIRED):
                 out[i, SUPPORTED] = 0.0
             if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES) or (
-                    c.claim_event and not c.shared_event):
+                    c.claim_event and not c.shared_event) or c.unstated_of(FIGURES):
                 # A window the classifier reads as more against the claim than for it does not support it
                 # because that refutation was set aside.
                 if not _states_figures(c) and probs[i, REFUTED] > probs[i, SUPPORTED]:
@@ -107,7 +110,7 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
                 out[i, SUPPORTED] = 0.0
             # Of the same event, or told in other verbs ("reported a profit of £22.5m" for "made") where the
             # classifier sees nothing against it.
-            retold = bool(c.shared_days) or any(a.kind == "number" for a in c.agreements)
+            retold = bool(c.shared_days or c.figures_alike)
             if _states_figures(c) and ((c.shared_event and not c.untold_events) or not c.claim_event or (
                     probs[i, REFUTED] < RETOLD_REFUTE and retold)):
                 out[i, SUPPORTED] = max(out[i, SUPPORTED], SUPPORT_FLOOR)
