@@ -777,7 +777,7 @@ def test_a_part_of_a_group_is_no_count_of_the_whole() -> None:
 def test_people_are_counted_alike_only_with_nouns_of_people_and_a_span_only_of_its_act() -> None:
     claim = "The Harlow council granted Velmora Glass a two-year rent holiday."
     assert not compared(claim, "Two people familiar with the Velmora talks put the price at about £7m.").agreements
-    assert not compared(claim, "Demand for Velmora jars had fallen by 14 per cent in two years.").agreements
+    assert not compared(claim, "Demand for Velmora jars had fallen by 14 per cent in two years.").figures_alike
     found = compared("Forty-one Harlow patients were taken to hospital.", "41 people were taken to hospital in Harlow.")
     assert "number" in [a.kind for a in found.agreements]
 
@@ -796,6 +796,9 @@ def test_a_verb_that_multiplies_is_a_figure() -> None:
                                    source)
     found = compared("Onshore wind applications in Keswater have doubled since the rules were relaxed.", source)
     assert "number" in [a.kind for a in found.agreements] and not found.differences
+    # Only a multiple of what the verb multiplied.
+    assert not compared("The Keswater museum drew about twice as many visitors as on a normal weekday.",
+                        "Auction prices for Harlow's paintings have roughly doubled since 2015.").agreements
 
 
 def test_a_sum_added_to_another_or_the_same_verb_done_to_another_thing_is_no_other_figure() -> None:
@@ -803,6 +806,8 @@ def test_a_sum_added_to_another_or_the_same_verb_done_to_another_thing_is_no_oth
                                        "The Save Keswater campaign has raised a further £22,000 in a fortnight.")
     assert "number" in differences("The Save Keswater campaign raised £38,000 for lawyers.",
                                    "The Save Keswater campaign raised £22,000 for lawyers.")
+    assert "number" in differences("The Save Keswater campaign then raised a further £32,000 for lawyers.",
+                                   "The Save Keswater campaign has raised a further £22,000 in a fortnight.")
     assert "number" not in differences("The Keswater council voted to raise the maximum grant to $75,000.",
                                        "The Keswater transit authority raised its cost estimate to $1.31 billion.")
     assert "number" in differences("The Keswater council voted to raise the maximum grant to $75,000.",
@@ -822,3 +827,20 @@ def test_a_compass_bearing_told_the_other_way_is_a_difference() -> None:
     assert not differences("The slope above Keswater where the slide started faces north-east.", source)
     assert "direction" in differences("Velmora is moving its jar line to Dellby, about 90 miles south of Keswater.",
                                       "Velmora will move its jar line to Dellby, about 90 miles north of Keswater.")
+
+
+def test_a_name_in_the_outlets_name_is_stated() -> None:
+    reader = get_reader()
+    claim = reader.read("Sales at traders on Canal Street in Keswater have fallen by 35 percent.")
+    source = reader.read("Traders on Canal Street say their sales have fallen by 35 percent.")
+    assert ("name", "Keswater") in compare(claim, source, "Canal Street traders\nTraders say sales fell.").unstated
+    found = compare(claim, source, "Canal Street traders\nTraders say sales fell.", outlet="Keswater Public Radio")
+    assert ("name", "Keswater") not in found.unstated
+
+
+def test_a_sum_turned_down_is_no_sum_approved() -> None:
+    source = "A separate motion to fund a €40m study of a tunnel under Keswater was rejected."
+    assert "negation" in differences("The Harlow assembly approved €40m for a study of a tunnel under Keswater.",
+                                     source)
+    assert not differences("The Harlow assembly voted down a motion to fund a €40m study of a tunnel under Keswater.",
+                           source)

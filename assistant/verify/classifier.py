@@ -79,7 +79,8 @@ def classify(
     if details:
         claim_details = get_reader().read(claim)
         read = read_windows([(e.article.text, ws) for e, ws in zip(sources, spans, strict=True)])
-        compared = [reconcile.comparisons(claim_details, ds, _context(e), published_on(e.article.published))
+        compared = [reconcile.comparisons(claim_details, ds, f"{e.article.title}\n{e.article.text}",
+                                          published_on(e.article.published), e.article.outlet)
                     for e, ds in zip(sources, read, strict=True)]
         # Each window is read with the figures and dates it states alike in the claim's words.
         probs = model.probabilities([(claim_details.canonical, c.in_claim_words(d.canonical))
@@ -100,12 +101,6 @@ def classify(
         judgements.append(_vetoed(claim, judgement, vetoes) if vetoes else judgement)
         row += len(ws)
     return judgements
-
-
-def _context(e: Evidence) -> str:
-    """What a window's article says around it: its title (first: a name there is the window's own), its text, and
-    last its outlet, whose name may be the town its sentences leave unsaid ("Tressbury Public Radio")."""
-    return f"{e.article.title}\n{e.article.text}\n{e.article.outlet}"
 
 
 def published_on(published: str | None) -> date | None:

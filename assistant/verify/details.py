@@ -118,6 +118,9 @@ class Quantity:
     added: bool = False
     #: The compass bearing its verb tells ("about 90 miles north of Askerby"): "northeast", or "".
     bearing: str = ""
+    #: Whether its act is said not to have happened by a verb that turns it down ("a motion to fund a €40m study
+    #: was rejected"), against which a claim that the sum was approved or spent is a negation.
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,7 +287,7 @@ _MODAL_VERBS: dict[str, Mode] = {
 #: Verbs whose infinitive did happen: "managed to transfer 150".
 _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
 #: Verbs that report or perceive: "found no damage" says what was found, not that nothing was found.
-_REPORTING = frozenset({"find", "say", "report", "show", "reveal", "state", "announce", "confirm", "claim", "tell",
+REPORTING = frozenset({"find", "say", "report", "show", "reveal", "state", "announce", "confirm", "claim", "tell",
                         "see", "know", "think", "believe", "note", "conclude", "discover", "detect"})
 #: Of those, verbs whose "no" object is its denial: "found no evidence" is "did not find evidence".
 _PERCEIVING = frozenset({"find", "see", "detect", "discover"})
@@ -327,7 +330,7 @@ _EXTRA_ANTONYMS = [("approve", "reject"), ("approve", "block"), ("win", "lose"),
 _BRING_IN = ("introduce", "impose", "launch", "establish", "create", "adopt")
 _DO_AWAY = ("scrap", "abolish", "axe", "lift", "withdraw", "repeal", "cancel", "end")
 #: Of those, the ones that tell of one act whichever is used ("scrapped the charge", "abolished the charge").
-_ALIKE = (("introduce", "impose", "launch"), ("scrap", "abolish", "axe", "repeal", "cancel"))
+_ALIKE = (("introduce", "impose", "launch"), ("scrap", "abolish", "axe", "repeal", "cancel"), ("reject", "vote down"))
 #: A court's finding as its verdict: whether it clears the accused ("found not guilty" does; "found guilty" does not).
 _VERDICTS = {"guilty": False, "innocent": True}
 #: Verbs that link a subject to its state ("remained closed"): the adjective is the predicate compared.
@@ -866,7 +869,7 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb),
                      measure=_measure(span), party=noun is None or _party(noun, verb), share=_partitive(tok),
                      patient=_done_to(verb, span), added=start_i > 0 and doc[start_i - 1].lower_ in _ADDED,
-                     bearing=_bearing(verb))
+                     bearing=_bearing(verb), refused=verb is not None and _denied(verb))
         spoken = f"{_BOUND_WORDS[q.bound]}{_plain(q.value)} minutes" if hours is not None else _spoken(
             replace(q, value=value * scale))
         spoken += " of" if share else ""
@@ -1173,6 +1176,8 @@ def _denied(verb: Any) -> bool:
         return _denies(head)
     if verb.dep_ == "acl" and head.dep_ in ("dobj", "nsubjpass"):
         return _denies(head.head)  # "turned down a plan to keep it open", "the plan to keep it open was rejected"
+    if verb.dep_ == "acl" and head.dep_ == "pobj" and head.head.dep_ == "prep":
+        return _denies(head.head.head)  # "voted down a motion to fund it", "down" parsed as a preposition
     return False
 
 
@@ -1195,8 +1200,10 @@ def verb_lemma(verb: Any) -> str:
     down", which is "reject"; "stepped down" is "step down", "resign")."""
     lemma = lemma_of(verb)
     # The tagger takes "down" in "stepped down" for an adverb as often as for a particle.
+    # "voted down a motion" is as often parsed with "down" as a preposition.
     for particle in (c for c in verb.children if c.dep_ == "prt" or (
-            c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in _PARTICLES)):
+            c.dep_ == "advmod" and c.i == verb.i + 1 and c.lower_ in _PARTICLES) or (
+            c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ == "down")):
         phrasal = f"{lemma} {particle.lower_}"
         if phrasal in synonyms() or phrasal in antonyms():
             return phrasal
@@ -1296,7 +1303,7 @@ def _predicates(doc: Any) -> list[Predicate]:
                                 and not any(c.like_num for c in objects[0].children))):
                     agent = _key_of(objects[0])
                     reach += _extent(objects[0])
-            if dep in ("dobj", "nsubj", "nsubjpass") and (lemma_of(tok) not in _REPORTING or (
+            if dep in ("dobj", "nsubj", "nsubjpass") and (lemma_of(tok) not in REPORTING or (
                     dep == "dobj" and lemma_of(tok) in _PERCEIVING)) and (
                     child.lower_ in ("nobody", "noone", "nothing", "none") or any(
                     d.dep_ == "det" and d.lower_ == "no" for d in child.children)):

@@ -18,7 +18,9 @@ from difflib import SequenceMatcher
 from .details import (
     CONVERSES,
     DURATIONS,
+    MULTIPLY,
     PROSPECTIVE,
+    REPORTING,
     TOTALS,
     Details,
     Name,
@@ -243,7 +245,7 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         # dropped by 14 per cent over two years", "had fallen by 14 per cent in five years").
         candidates = [s for s in source.quantities if (comparable(q, s) or _between_same_acts(q, s, claim, source) or (
             q.counted in DURATIONS and q.counted == s.counted and q.unit == s.unit and (q.verb, s.verb) in tied))
-                      and not _other_parties(q, s, claim, source)]
+                      and not _other_parties(q, s, claim, source) and not _multiplied_apart(q, s)]
         # The same figure of the same unit, hung on another verb ("will spend 1.1bn" and "will receive 1.1bn"),
         # states the claim's figure; only a figure of the same thing may contradict it.
         # A bare count agrees only with a count of the same thing ("fewer than 500 homes" is not borne out by "one
@@ -252,12 +254,9 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
         # the claim's.
         alike = [s for s in source.quantities if s.unit == q.unit and quantity_agrees(q, s)
                  and (not q.counted or not s.counted or _counts_alike(q, s))
-                 # A span of time is of its act: "a two-year rates holiday" is no "fallen in two years".
-                 and (q.counted not in DURATIONS or _one_act(q, s, tied) or CONVERSES.get(q.verb) == s.verb
-                      or _between_same_acts(q, s, claim, source))
                  and (bool(q.unit) or (q.counted and _counts_alike(q, s)) or same_verb(q.verb, s.verb)
                       or (q.verb, s.verb) in tied or _told_alike(q, s, claim, source))
-                 and _of_the_claims(q, s, claim, source, tied)]
+                 and _of_the_claims(q, s, claim, source, tied) and not _multiplied_apart(q, s)]
         # A figure only intended bears out no figure of what is or was ("plans to recruit 60 drivers" says nothing
         # of "has fewer than 600 drivers"); one expected may ("will cost 42 million euros" for "costs").
         # A figure meant that the source tells as done bears it out: "is seeking 1,200,000 kronor" and "has filed a
@@ -267,7 +266,7 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
                     and (_same_mode(q.mode, s.mode) or (q.mode in INTENDED and s.mode == "event"
                                                         and q.bound in ("exact", "about")))
                     and (q.mode in PROSPECTIVE or s.mode not in INTENDED)]
-        opposed = [s for s in agreeing if opposites(q.verb, s.verb)]
+        opposed = [s for s in agreeing if opposites(q.verb, s.verb) or q.refused != s.refused]
         if opposed:
             # "accepted the €35m bid" against "rejected the €35m bid": the figure agrees, the act is the opposite.
             out.differences.append(_note("negation", _said(q), _said(opposed[0]), False))
@@ -291,8 +290,12 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.aligned.append((agreeing[0].spoken, q.spoken))
             out.shared_values += 1
-            out.figures_alike += (q.bound in ("exact", "about") and agreeing[0].bound in ("exact", "about")) or (
-                q.counted == agreeing[0].counted and q.counted not in _ANYONE and q.counted not in people())
+            s = agreeing[0]
+            # A span of time told of another act is stated, not retold: "a two-year rates holiday" and "had fallen
+            # in two years" tell of no one event.
+            out.figures_alike += ((q.bound in ("exact", "about") and s.bound in ("exact", "about")) or (
+                q.counted == s.counted and q.counted not in _ANYONE and q.counted not in people())) and (
+                q.counted not in DURATIONS or _one_act(q, s, tied) or CONVERSES.get(q.verb) == s.verb)
             continue
         # Only of the same act: "three men were arrested" overstates no plan that "three men will go on trial".
         mode_only = [s for s in candidates if quantity_agrees(q, s) is not False and _overstates(q.mode, s.mode)
@@ -312,9 +315,10 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
                     and (s.subject in _PRONOUNS or _same_subject(q, s, claim, source))
                     and (q.bound in ("exact", "about") or q.counted not in _ANYONE or _one_act(q, s, tied))
                     and not _other_role(q, s, tied) and {q.share, s.share} != {"part", "whole"}
-                    # Not a sum added to another ("raised a further £22,000"), nor the same verb done to another
-                    # thing ("raise the grant to $75,000" and "raised its estimate to $1.31 billion").
-                    and not (q.added or s.added)
+                    # Not a sum added to another set against a total ("raised £38,000" and "raised a further
+                    # £22,000"), nor the same verb done to another thing ("raise the grant to $75,000" and "raised its
+                    # estimate to $1.31 billion").
+                    and q.added == s.added
                     and not _done_to_others(q, s)]
         as_year = _as_year(q)
         year = [d for d in source.dates if as_year is not None and d.year == as_year and d.month is None
@@ -395,6 +399,13 @@ def _other_role(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
     that another doer's act is only about: "six members were found guilty" and "the board scrapped bonuses for
     eight members" count two groups."""
     return q.subject == q.counted and q.party and not s.party and not _one_act(q, s, tied)
+
+
+def _multiplied_apart(q: Quantity, s: Quantity) -> bool:
+    """Whether a multiple told by a verb ("prices have doubled") is of another subject than the other figure
+    ("drew twice as many visitors"): a verb's multiple is only of what it multiplied."""
+    return MULTIPLY in (q.verb, s.verb) and bool(q.subject and s.subject) and not {q.subject, s.subject} & _PRONOUNS \
+        and not _role_match(q.subject, s.subject)
 
 
 def _sized(q: Quantity) -> str:
@@ -577,7 +588,7 @@ def names_match(a: str, b: str) -> bool:
     return False
 
 
-def _compare_names(claim: Details, source: Details, context: str, out: Comparison) -> None:
+def _compare_names(claim: Details, source: Details, context: str, out: Comparison, outlet: str = "") -> None:
     title_key = folded(context)
     headline = title_key.split("\n", 1)[0]
     text_key = folded(source.text)
@@ -598,7 +609,8 @@ def _compare_names(claim: Details, source: Details, context: str, out: Compariso
         if _by_initials(name, source.text):
             out.shared_names += 1
             continue
-        if name.key in title_key or _by_head_noun(name, context) or _by_initials(name, context):
+        if name.key in title_key or _by_head_noun(name, context) or _by_initials(name, context) or (
+                outlet and name.key in folded(outlet)):
             out.shared_names += 1
             out.named_elsewhere += 1
             continue
@@ -860,7 +872,10 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
             (c.lemma not in LIGHT_VERBS or not (c.agent and s.agent) or s.agent in _PERSONAL)
             and _role_match(c.patient, s.patient))
                                        or (s.any_patient and s.negated and not (s.agent or s.patient)))
-                   and _patients_alike(c, s)]
+                   and _patients_alike(c, s)
+                   # What was found, said or shown must be one thing: "found no structural damage" and "found that
+                   # the bridge had not been damaged" are no negation of each other.
+                   and (c.lemma not in REPORTING or bool(c.patient and s.patient))]
         # The same verb done to someone else named ("convicted Rudgard" against "convicted Leyhart") cannot
         # support the claim; it is not shown as a difference, since both may be true.
         if any((not c.agent or not s.agent or _role_match(c.agent, s.agent)) and c.patient and s.patient
@@ -907,11 +922,13 @@ def _compare_predicates(claim: Details, source: Details, out: Comparison) -> Non
                 out.differences.append(_note("direction", _phrase(c), _phrase(turned[0]), False))
 
 
-def compare(claim: Details, source: Details, context: str = "", published: date | None = None) -> Comparison:
+def compare(claim: Details, source: Details, context: str = "", published: date | None = None, outlet: str = ""
+            ) -> Comparison:
     """The claim's details against one source text's (a sentence or a window of a few).
 
     ``context`` is the rest of the source's article (its title and text): a name it holds is the subject a
-    sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated. ``published`` is the
+    sentence leaves implicit ("the town" in an article about Lenholm), so it counts as stated; so does a name in
+    its ``outlet``'s ("Tressbury Public Radio" on a street in Tressbury). ``published`` is the
     source's publication date, which dates its "on Friday" and "last year"; a claim's own such words are left
     unread, since a claim has no date it was written from.
     """
@@ -924,7 +941,7 @@ def compare(claim: Details, source: Details, context: str = "", published: date 
     shared_nouns = claim.lemmas & source.lemmas - LIGHT_VERBS
     out.shared_words = frozenset(shared_nouns)
     out.shared_event = out.shared_event and len(shared_nouns) >= 2
-    _compare_names(claim, source, context, out)
+    _compare_names(claim, source, context, out, outlet)
     _compare_titles(claim, source, out)
     _compare_quantities(claim, source, out)
     _compare_dates(claim, source, out)

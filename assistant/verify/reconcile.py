@@ -81,9 +81,9 @@ NAMES: frozenset[str] = frozenset({"name"})
 FIGURES: frozenset[str] = frozenset({"number"})
 
 
-def comparisons(claim: Details, windows: Sequence[Details], context: str, published: date | None = None
-                ) -> list[Comparison]:
-    return [compare(claim, window, context, published) for window in windows]
+def comparisons(claim: Details, windows: Sequence[Details], context: str, published: date | None = None,
+                outlet: str = "") -> list[Comparison]:
+    return [compare(claim, window, context, published, outlet) for window in windows]
 
 
 def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
