@@ -844,3 +844,9 @@ def test_a_sum_turned_down_is_no_sum_approved() -> None:
                                      source)
     assert not differences("The Harlow assembly voted down a motion to fund a €40m study of a tunnel under Keswater.",
                            source)
+
+
+def test_up_or_down_before_a_figure_says_which_way_it_went() -> None:
+    source = "Harlow Rail reported an operating profit of £22.5m for 2025, up 14 per cent on the previous year."
+    assert "direction" in differences("Harlow Rail's operating profit for 2025 fell by 14 per cent.", source)
+    assert "direction" not in differences("Harlow Rail's operating profit for 2025 rose by 14 per cent.", source)

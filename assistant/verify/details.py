@@ -864,7 +864,8 @@ def _quantities(doc: Any) -> tuple[list[Quantity], list[tuple[int, int, str]]]:
             phrase = f"{phrase} ... {' '.join(verb_words)}" if verb.i > end_i else f"{' '.join(verb_words)} {phrase}"
         q = Quantity(value=value * scale * years, unit=unit, counted=counted, bound=bound, mode=mode,
                      verb=verb_lemma(verb) if verb is not None else "",
-                     direction=_direction_of(verb) or _comparative_after(doc, end_i) or side,
+                     direction=(_direction_of(verb) or _comparative_after(doc, end_i) or side
+                                or _said_before(doc, start_i)),
                      subject=_subject(verb), phrase=phrase, text=span.text, start=span.start_char,
                      end=span.end_char, threshold=bound not in ("exact", "about") and _qualifies(noun, verb),
                      measure=_measure(span), party=noun is None or _party(noun, verb), share=_partitive(tok),
@@ -1088,6 +1089,12 @@ def _comparative_after(doc: Any, end_i: int) -> Literal["up", "down", ""]:
         return "up" if word in _UP or doc[end_i].lower_ in _UP else "down" if (
             word in _DOWN or doc[end_i].lower_ in _DOWN) else ""
     return ""
+
+
+def _said_before(doc: Any, start_i: int) -> Literal["up", "down", ""]:
+    """ "a profit of £22.5m, up 14 per cent on the year before": the word before the figure says which way."""
+    word = doc[start_i - 1].lower_ if start_i > 0 else ""
+    return "up" if word == "up" else "down" if word == "down" else ""
 
 
 def _tells_direction(child: Any, verb: Any) -> bool:
