@@ -259,10 +259,10 @@ _MULTIPLES = {"twice": 2.0, "thrice": 3.0}
 TIMES = "times"
 #: Verbs that say by how much something was multiplied: "doubled" is two times, "halved" a half. Their figures hang on
 #: one verb, so that "doubled" and "tripled" are two figures of one act.
-#: Words that make a figure one added to another: "a further £22,000", "another £3.5m".
-_ADDED = frozenset({"further", "another", "additional", "extra"})
 _MULTIPLYING = {"double": 2.0, "triple": 3.0, "treble": 3.0, "quadruple": 4.0, "halve": 0.5}
 MULTIPLY = "multiply"
+#: Words that make a figure one added to another: "a further £22,000", "another £3.5m".
+_ADDED = frozenset({"further", "another", "additional", "extra"})
 _BOUNDS: dict[str, Bound] = {
     "more than": "more_than", "over": "more_than", "above": "more_than", "exceeding": "more_than",
     "upwards of": "more_than", "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",

@@ -290,12 +290,12 @@ def _compare_quantities(claim: Details, source: Details, out: Comparison) -> Non
             out.agreements.append(_note("number", _said(q), _said(agreeing[0]), True))
             out.aligned.append((agreeing[0].spoken, q.spoken))
             out.shared_values += 1
-            s = agreeing[0]
+            match = agreeing[0]
             # A span of time told of another act is stated, not retold: "a two-year rates holiday" and "had fallen
             # in two years" tell of no one event.
-            out.figures_alike += ((q.bound in ("exact", "about") and s.bound in ("exact", "about")) or (
-                q.counted == s.counted and q.counted not in _ANYONE and q.counted not in people())) and (
-                q.counted not in DURATIONS or _one_act(q, s, tied) or CONVERSES.get(q.verb) == s.verb)
+            out.figures_alike += ((q.bound in ("exact", "about") and match.bound in ("exact", "about")) or (
+                q.counted == match.counted and q.counted not in _ANYONE and q.counted not in people())) and (
+                q.counted not in DURATIONS or _one_act(q, match, tied) or CONVERSES.get(q.verb) == match.verb)
             continue
         # Only of the same act: "three men were arrested" overstates no plan that "three men will go on trial".
         mode_only = [s for s in candidates if quantity_agrees(q, s) is not False and _overstates(q.mode, s.mode)
