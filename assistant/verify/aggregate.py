@@ -52,12 +52,11 @@ def aggregate(
     the confidence is the stated one, scaled by agreement.
     """
     support = _side(judgements, "supports")
-    refute = _side(judgements, "refutes")
-    if any(j.stance == "supports" and any(d.agrees for d in j.details) for j in judgements):
-        # What a source tells only as planned or expected is no evidence against another's telling it done, with
-        # details that bear the claim out: the plan is the older news ("is expected to issue her decision" against
-        # "the decision, published on Tuesday 26 May").
-        refute = _side([j for j in judgements if not _only_planned(j)], "refutes")
+    # What a source tells only as planned or expected is no evidence against another's telling it done, with details
+    # that bear the claim out: the plan is the older news ("is expected to issue her decision" against "the decision,
+    # published on Tuesday 26 May").
+    told = any(j.stance == "supports" and any(d.agrees for d in j.details) for j in judgements)
+    refute = _side([j for j in judgements if not (told and _only_planned(j))], "refutes")
     if calibration is not None or (judgements and all(j.scores is not None for j in judgements)):
         return _calibrated(judgements, support, refute, calibration)
     if not support and not refute:

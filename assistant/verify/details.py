@@ -286,10 +286,10 @@ _MODAL_VERBS: dict[str, Mode] = {
 }
 #: Verbs whose infinitive did happen: "managed to transfer 150".
 _IMPLICATIVE = frozenset({"manage", "succeed", "begin", "start", "continue", "help", "go", "come", "get"})
-#: Verbs that report or perceive: "found no damage" says what was found, not that nothing was found.
+#: Verbs that report or perceive: "reported no injuries" says what was reported, not that nothing was.
 REPORTING = frozenset({"find", "say", "report", "show", "reveal", "state", "announce", "confirm", "claim", "tell",
-                        "see", "know", "think", "believe", "note", "conclude", "discover", "detect"})
-#: Of those, verbs whose "no" object is its denial: "found no evidence" is "did not find evidence".
+                       "see", "know", "think", "believe", "note", "conclude", "discover", "detect"})
+#: Of those, verbs whose "no" object is their denial: "found no evidence" is "did not find evidence".
 _PERCEIVING = frozenset({"find", "see", "detect", "discover"})
 #: Verbs that say their infinitive did not happen: "failed to qualify", "refused to sign".
 _NEGATIVE_IMPLICATIVE = frozenset({"fail", "refuse", "decline", "reject", "neglect", "avoid", "veto", "block"})
@@ -363,10 +363,15 @@ _NUMBER_PART = re.compile(r"^([0-9][0-9,]*(?:\.[0-9]+)?)([a-z%]*)$", re.I)
 _CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "NUM"}
 
 
+def _rows(path: Path) -> list[list[str]]:
+    """The tab-separated fields of each row of a word file, its notice skipped."""
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
 def _pairs(path: Path) -> list[tuple[str, str, str]]:
-    """(part of speech, word, word) for each row of a word-pair file, its notice skipped."""
-    return [(pos, a, b) for pos, a, b in (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-                                          if line and not line.startswith("#"))]
+    """(part of speech, word, word) for each row of a word-pair file."""
+    return [(pos, a, b) for pos, a, b in _rows(path)]
 
 
 def _both_ways(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -406,8 +411,7 @@ def synonyms() -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=1)
 def people() -> frozenset[str]:
     """Nouns whose commonest sense is a person (WordNet's): "patients" may be counted as "people", "years" not."""
-    return frozenset(line.split("\t")[1] for line in PEOPLE.read_text(encoding="utf-8").splitlines()
-                     if line and not line.startswith("#"))
+    return frozenset(word for _, word in _rows(PEOPLE))
 
 
 #: Verbs that tell one act from each side: "Alstad sold the land to the company" is "the company bought the land

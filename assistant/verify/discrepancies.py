@@ -401,11 +401,15 @@ def _other_role(q: Quantity, s: Quantity, tied: set[tuple[str, str]]) -> bool:
     return q.subject == q.counted and q.party and not s.party and not _one_act(q, s, tied)
 
 
+def _named_apart(a: str, b: str) -> bool:
+    """Whether two role fillers are both named, neither by a pronoun (which may stand for either), and not alike."""
+    return bool(a and b) and not {a, b} & _PRONOUNS and not _role_match(a, b)
+
+
 def _multiplied_apart(q: Quantity, s: Quantity) -> bool:
     """Whether a multiple told by a verb ("prices have doubled") is of another subject than the other figure
     ("drew twice as many visitors"): a verb's multiple is only of what it multiplied."""
-    return MULTIPLY in (q.verb, s.verb) and bool(q.subject and s.subject) and not {q.subject, s.subject} & _PRONOUNS \
-        and not _role_match(q.subject, s.subject)
+    return MULTIPLY in (q.verb, s.verb) and _named_apart(q.subject, s.subject)
 
 
 def _sized(q: Quantity) -> str:
@@ -416,8 +420,7 @@ def _sized(q: Quantity) -> str:
 def _done_to_others(q: Quantity, s: Quantity) -> bool:
     """Whether two figures hang on one verb done to two things named apart ("raise the grant to $75,000", "raised
     its estimate to $1.31 billion"); a pronoun may be either."""
-    return bool(q.patient and s.patient and q.verb == s.verb and not {q.patient, s.patient} & _PRONOUNS
-                and not _role_match(q.patient, s.patient))
+    return q.verb == s.verb and _named_apart(q.patient, s.patient)
 
 
 def _between_same_acts(q: Quantity, s: Quantity, claim: Details, source: Details) -> bool:

@@ -98,8 +98,8 @@ def adjusted(probs: np.ndarray, found: Sequence[Comparison]) -> np.ndarray:
         else:
             if c.unstated_of(REQUIRED):
                 out[i, SUPPORTED] = 0.0
-            if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES) or (
-                    c.claim_event and not c.shared_event) or c.unstated_of(FIGURES):
+            if c.complete or out[i, REFUTED] < REFUTE_ALONE or c.named_elsewhere or c.unstated_of(NAMES | FIGURES) or (
+                    c.claim_event and not c.shared_event):
                 # A window the classifier reads as more against the claim than for it does not support it
                 # because that refutation was set aside.
                 if not _states_figures(c) and probs[i, REFUTED] > probs[i, SUPPORTED]:
