@@ -4,6 +4,7 @@
     python bench/contrast.py --split validation-b          # and on the later topics (also -c, -e; -d figures only)
     python bench/contrast.py --split test                  # report with this one
     FACTDESK_DETAILS=false python bench/contrast.py ...    # the classifier without the details reader
+    python bench/contrast.py --split validation --parts    # each part alone on the claims' own evidence (seconds)
 
 Each claim is verified against its topic's store of several fictional articles (``evals/contrast/``), as a user's
 claim is: retrieval, the classifier, the details reader, aggregation. Binary balanced accuracy is "supported"
@@ -35,7 +36,13 @@ def main() -> None:
     parser.add_argument("--suite", type=Path, default=ROOT / "evals" / "contrast")
     parser.add_argument("--show", action="store_true", help="print every case that came out wrong")
     parser.add_argument("--dump", type=Path, help="write each case's verdict here (JSON Lines), to study thresholds")
+    parser.add_argument("--parts", action="store_true",
+                        help="no verification: the classifier and the details reader each alone on every kept or "
+                             "changed claim's own evidence sentences, to see which part tells them apart")
     args = parser.parse_args()
+    if args.parts:
+        parts_alone(args.suite / f"{args.split}.jsonl", args.split)
+        return
 
     from assistant.eval.cases import case_root
     from assistant.eval.metrics import binary_balanced_accuracy, bootstrap_interval
@@ -89,6 +96,56 @@ def main() -> None:
         for r in results:
             if (r.predicted == "supported") != (r.gold == "supported"):
                 print(f"- {r.id} [{'/'.join(kinds[r.id])}] gold {r.gold}, got {r.predicted}: {r.claim}")
+
+
+def parts_alone(path: Path, split: str) -> None:
+    """The classifier and the details reader, each alone, on each kept or changed claim and its gold evidence
+    sentences read as one window: no retrieval, no other outlet, no rule between them.
+
+    The classifier's ROC AUC (its probability of "supported", kept claims over changed ones) says how much it tells
+    them apart at all, whatever threshold is put on it: a new classifier must raise it before any rule can use it.
+    The reader's share of changed claims with a difference found, and of kept claims with one found (a false
+    difference) or with every detail stated alike, say what the rules have to work with.
+    """
+    from assistant.eval.metrics import binary_balanced_accuracy, bootstrap_interval, roc_auc
+    from assistant.verify.details import get_reader
+    from assistant.verify.discrepancies import Comparison, compare
+    from assistant.verify.stance import SUPPORTED, get_stance_model
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    rows = [r for r in rows if r["direction"] in ("kept", "changed")]
+    evidence = [" ".join(e["sentence"] for e in r["evidence"]) for r in rows]
+    probs = get_stance_model().probabilities([(r["claim"], text) for r, text in zip(rows, evidence, strict=True)])
+    reader = get_reader()
+    claims = reader.read_all([r["claim"] for r in rows])
+    windows = reader.read_all(evidence)
+    found = [compare(c, w, r["evidence"][0].get("title", "")) for r, c, w in zip(rows, claims, windows, strict=True)]
+    kept = [r["direction"] == "kept" for r in rows]
+    scored = [(float(p[SUPPORTED]), k) for p, k in zip(probs, kept, strict=True)]
+    low, high = bootstrap_interval(scored, roc_auc)
+    argmax = [(k, int(p.argmax()) == SUPPORTED) for p, k in zip(probs, kept, strict=True)]
+    print(f"contrast suite, {split} half, each part alone on the claims' own evidence: {sum(kept)} kept, "
+          f"{len(kept) - sum(kept)} changed claims")
+    print(f"classifier: ROC AUC of P(supported), kept over changed, {roc_auc(scored):.3f} ({low:.3f}-{high:.3f}); "
+          f"its most likely label, binary balanced accuracy {100 * binary_balanced_accuracy(argmax):.1f}")
+
+    def share(hits: list[bool]) -> str:
+        return f"{100 * sum(hits) / len(hits):.0f} ({sum(hits)}/{len(hits)})" if hits else ""
+
+    print("| phenomenon | P(supported), kept | P(supported), changed | changed: difference found | "
+          "kept: difference found | kept: every detail alike |")
+    print("|---|---|---|---|---|---|")
+    table: dict[str, list[tuple[bool, float, Comparison]]] = defaultdict(list)
+    for r, (p, k), c in zip(rows, scored, found, strict=True):
+        table[r["phenomenon"]].append((k, p, c))
+    every = [item for items in table.values() for item in items]
+    for phenomenon, items in [*sorted(table.items()), ("all", every)]:
+        sup = {side: [p for k, p, _ in items if k == side] for side in (True, False)}
+        means = [f"{sum(v) / len(v):.2f}" if v else "" for v in (sup[True], sup[False])]
+        print(f"| {phenomenon} | {means[0]} | {means[1]} | "
+              f"{share([bool(c.differences) for k, _, c in items if not k])} | "
+              f"{share([bool(c.differences) for k, _, c in items if k])} | "
+              f"{share([c.complete for k, _, c in items if k])} |")
 
 
 if __name__ == "__main__":

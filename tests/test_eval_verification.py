@@ -17,6 +17,7 @@ from assistant.eval.metrics import (
     floors_for_judge,
     read_thresholds,
     reliability_curve,
+    roc_auc,
 )
 from assistant.eval.verification import CaseResult, compute, gold_spans, load_cases
 from tests.conftest import ROOT, run_cli
@@ -61,6 +62,14 @@ def test_the_accuracy_interval_narrows_with_more_cases() -> None:
     assert small[1] - small[0] > 0.3 > 0.15 > large[1] - large[0]
     assert bootstrap_interval([True] * 7) == (1.0, 1.0)
     assert compute([result("refuted", "refuted"), result("refuted", "supported")]).accuracy_interval[1] == 1.0
+
+
+def test_roc_auc_counts_the_pairs_ranked_right_with_ties_as_half() -> None:
+    assert roc_auc([(0.9, True), (0.8, True), (0.2, False), (0.1, False)]) == 1.0
+    assert roc_auc([(0.1, True), (0.9, False)]) == 0.0
+    # one positive above both negatives, one between them, one tied with one: (2 + 1 + 0.5) / 6
+    assert roc_auc([(0.9, True), (0.5, True), (0.3, True), (0.3, False), (0.7, False)]) == pytest.approx(3.5 / 6)
+    assert roc_auc([(0.4, True)]) == 0.5
 
 
 def test_calibration_error() -> None:

@@ -1,11 +1,12 @@
-"""The arithmetic of measurement: balanced accuracy, calibration error, reliability bins, bootstrap intervals,
-and the floors of ``evals/thresholds.json`` that a run must stay above.
+"""The arithmetic of measurement: balanced accuracy, ranking (ROC AUC), calibration error, reliability bins,
+bootstrap intervals, and the floors of ``evals/thresholds.json`` that a run must stay above.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -62,6 +63,21 @@ def binary_balanced_accuracy(pairs: Sequence[tuple[bool, bool]]) -> float:
     negatives = [not p for g, p in pairs if not g]
     recalls = [sum(side) / len(side) for side in (positives, negatives) if side]
     return sum(recalls) / len(recalls) if recalls else 0.0
+
+
+def roc_auc(pairs: Sequence[tuple[float, bool]]) -> float:
+    """The chance that a random positive scores above a random negative (ties count half), from (score, positive):
+    how well a score ranks one kind above the other whatever threshold is later put on it."""
+    positives = [s for s, positive in pairs if positive]
+    negatives = [s for s, positive in pairs if not positive]
+    if not positives or not negatives:
+        return 0.5
+    ranked = sorted(negatives)
+    above = 0.0
+    for score in positives:
+        below, ties = bisect_left(ranked, score), bisect_right(ranked, score) - bisect_left(ranked, score)
+        above += below + ties / 2
+    return above / (len(positives) * len(negatives))
 
 
 def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
