@@ -19,6 +19,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,8 @@ def main() -> None:
 
 def parts_alone(path: Path, split: str) -> None:
     """The classifier and the details reader, each alone, on each kept or changed claim and its gold evidence
-    sentences read as one window: no retrieval, no other outlet, no rule between them.
+    sentences read as one window (the reader with the first one's article as context, as the verifier gives it): no
+    retrieval, no other outlet, no rule between them.
 
     The classifier's ROC AUC (its probability of "supported", kept claims over changed ones) says how much it tells
     them apart at all, whatever threshold is put on it: a new classifier must raise it before any rule can use it.
@@ -119,7 +121,8 @@ def parts_alone(path: Path, split: str) -> None:
     reader = get_reader()
     claims = reader.read_all([r["claim"] for r in rows])
     windows = reader.read_all(evidence)
-    found = [compare(c, w, r["evidence"][0].get("title", "")) for r, c, w in zip(rows, claims, windows, strict=True)]
+    found = [compare(c, w, *_context(path.parent / r["corpus"].removeprefix("evals/contrast/"), r["evidence"][0]))
+             for r, c, w in zip(rows, claims, windows, strict=True)]
     kept = [r["direction"] == "kept" for r in rows]
     scored = [(float(p[SUPPORTED]), k) for p, k in zip(probs, kept, strict=True)]
     low, high = bootstrap_interval(scored, roc_auc)
@@ -146,6 +149,18 @@ def parts_alone(path: Path, split: str) -> None:
               f"{share([bool(c.differences) for k, _, c in items if not k])} | "
               f"{share([bool(c.differences) for k, _, c in items if k])} | "
               f"{share([c.complete for k, _, c in items if k])} |")
+
+
+def _context(corpus: Path, evidence: dict[str, str]) -> tuple[str, date | None, str]:
+    """What the verifier gives the reader beside a window of this evidence: its article's title and text, its day
+    of publication and its outlet, from the topic's store."""
+    from assistant.verify.classifier import published_on
+
+    for line in (corpus / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)
+        if article["title"] == evidence["title"] and article["outlet"] == evidence["outlet"]:
+            return f"{article['title']}\n{article['text']}", published_on(article.get("published")), article["outlet"]
+    return evidence["title"], None, evidence["outlet"]
 
 
 if __name__ == "__main__":
