@@ -9,7 +9,8 @@
 Each claim is verified against its topic's store of several fictional articles (``evals/contrast/``), as a user's
 claim is: retrieval, the classifier, the details reader, aggregation. Binary balanced accuracy is "supported"
 against the rest (95% interval: 2,000 bootstrap resamples of the cases, seed 0); per phenomenon, the share right
-in each direction (meaning kept: supported; meaning changed: not supported; unrelated: not supported).
+in each direction (meaning kept: supported; meaning changed: not supported; unrelated: not supported; disputed
+between outlets: conflicting).
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    splits = ["validation", "validation-b", "validation-c", "validation-d", "validation-e", "test"]
+    splits = ["validation", "validation-b", "validation-c", "validation-d", "validation-e", "validation-disputes",
+              "test"]
     parser.add_argument("--split", choices=splits,
                         default="validation",
                         help="validation-b (topics 13-16), validation-c (17-19), validation-d (20-23) and "
                              "validation-e (24-27): written later, each measured once before any rule was tuned on "
-                             "them; validation-d is read as figures only")
+                             "them; validation-d is read as figures only; validation-disputes (28-31): outlets that "
+                             "disagree, whose disputed claims are right when read as conflicting")
     parser.add_argument("--suite", type=Path, default=ROOT / "evals" / "contrast")
     parser.add_argument("--show", action="store_true", help="print every case that came out wrong")
     parser.add_argument("--dump", type=Path, help="write each case's verdict here (JSON Lines), to study thresholds")
@@ -70,12 +73,19 @@ def main() -> None:
     table: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for r in results:
         phenomenon, direction = kinds[r.id]
-        table[phenomenon][direction].append((r.predicted == "supported") == (r.gold == "supported"))
-    print("| phenomenon | kept: supported | changed: not supported | unrelated: not supported |")
-    print("|---|---|---|---|")
+        # A claim the outlets dispute is read right only as conflicting: both figures shown, neither confirmed.
+        right = r.predicted == "conflicting" if direction == "disputed" else (
+            (r.predicted == "supported") == (r.gold == "supported"))
+        table[phenomenon][direction].append(right)
+    directions = ["kept", "changed", "unrelated"]
+    disputed = any("disputed" in cells for cells in table.values())
+    directions += ["disputed"] if disputed else []
+    print("| phenomenon | kept: supported | changed: not supported | unrelated: not supported |"
+          + (" disputed: conflicting |" if disputed else ""))
+    print("|---|---|---|---|" + ("---|" if disputed else ""))
     for phenomenon in sorted(table):
         cells = []
-        for direction in ("kept", "changed", "unrelated"):
+        for direction in directions:
             right = table[phenomenon].get(direction, [])
             cells.append(f"{100 * sum(right) / len(right):.0f} ({sum(right)}/{len(right)})" if right else "")
         print(f"| {phenomenon} | " + " | ".join(cells) + " |")
