@@ -30,7 +30,10 @@ from torch import nn
 from transformers import BertModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stance_data import Pair, build
+
+from assistant.eval.metrics import roc_auc
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENIZER = ROOT / "assistant" / "data" / "minilm-tokenizer.json"
@@ -121,10 +124,14 @@ def predict(model: nn.Module, encoded: list[tuple[list[int], list[int]]], size: 
     return out
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    return probs / probs.sum(1, keepdims=True)
+
+
 def scores(logits: np.ndarray, pairs: list[Pair]) -> dict[str, float]:
     """Validation figures: 3-way accuracy on 3-way rows, binary balanced accuracy (supported vs not) on all."""
-    probs = np.exp(logits - logits.max(1, keepdims=True))
-    probs /= probs.sum(1, keepdims=True)
+    probs = softmax(logits)
     labels = np.array([p.label for p in pairs])
     binary = np.array([p.binary for p in pairs])
     sup = labels == 0
@@ -162,12 +169,7 @@ def suite_pairs(suite: Path) -> tuple[list[Pair], list[bool]]:
 
 
 def suite_auc(logits: np.ndarray, kept: list[bool]) -> float:
-    probs = np.exp(logits - logits.max(1, keepdims=True))
-    probs /= probs.sum(1, keepdims=True)
-    sys.path.insert(0, str(ROOT))
-    from assistant.eval.metrics import roc_auc
-
-    return roc_auc(list(zip(probs[:, 0].tolist(), kept, strict=True)))
+    return roc_auc(list(zip(softmax(logits)[:, 0].tolist(), kept, strict=True)))
 
 
 def checkpoint_score(point: dict[str, float]) -> float:
