@@ -20,7 +20,6 @@ import json
 import sys
 import time
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,10 +53,7 @@ def main() -> None:
     from assistant.settings import Settings
 
     path = args.suite / f"{args.split}.jsonl"
-    kinds = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        row = json.loads(line)
-        kinds[row["id"]] = (row["phenomenon"], row["direction"])
+    kinds = _kinds(path)
     settings = Settings()
     cases = load_cases(path)
     started = time.perf_counter()
@@ -119,21 +115,33 @@ def parts_alone(path: Path, split: str) -> None:
     The reader's share of changed claims with a difference found, and of kept claims with one found (a false
     difference) or with every detail stated alike, say what the rules have to work with.
     """
+    from assistant.corpus.article import Article
+    from assistant.corpus.loaders import load_file, walk
+    from assistant.eval.cases import case_root
     from assistant.eval.metrics import binary_balanced_accuracy, bootstrap_interval, roc_auc
+    from assistant.eval.verification import kept_and_changed
+    from assistant.verify.classifier import published_on
     from assistant.verify.details import get_reader
     from assistant.verify.discrepancies import Comparison, compare
     from assistant.verify.stance import SUPPORTED, get_stance_model
 
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
-    rows = [r for r in rows if r["direction"] in ("kept", "changed")]
-    evidence = [" ".join(e["sentence"] for e in r["evidence"]) for r in rows]
-    probs = get_stance_model().probabilities([(r["claim"], text) for r, text in zip(rows, evidence, strict=True)])
+    read = kept_and_changed(path)
+    phenomena = {case_id: phenomenon for case_id, (phenomenon, _) in _kinds(path).items()}
+    root = case_root(path, (case.corpus for case, _, _ in read))
+    stores: dict[str, dict[tuple[str, str], Article]] = {}
+    for corpus in {case.corpus for case, _, _ in read}:
+        stores[corpus] = {(a.outlet, a.title): a for file in walk(root / corpus) for a in load_file(file).articles}
+    probs = get_stance_model().probabilities([(case.claim, window) for case, window, _ in read])
     reader = get_reader()
-    claims = reader.read_all([r["claim"] for r in rows])
-    windows = reader.read_all(evidence)
-    found = [compare(c, w, *_context(path.parent / r["corpus"].removeprefix("evals/contrast/"), r["evidence"][0]))
-             for r, c, w in zip(rows, claims, windows, strict=True)]
-    kept = [r["direction"] == "kept" for r in rows]
+    claims = reader.read_all([case.claim for case, _, _ in read])
+    windows = reader.read_all([window for _, window, _ in read])
+    found = []
+    for (case, _, _), c, w in zip(read, claims, windows, strict=True):
+        # What the verifier gives the reader beside a window: its article's title and text, day and outlet.
+        article = stores[case.corpus][(case.evidence[0].outlet, case.evidence[0].title)]
+        found.append(compare(c, w, f"{article.title}\n{article.text}", published_on(article.published),
+                             article.outlet))
+    kept = [k for _, _, k in read]
     scored = [(float(p[SUPPORTED]), k) for p, k in zip(probs, kept, strict=True)]
     low, high = bootstrap_interval(scored, roc_auc)
     argmax = [(k, int(p.argmax()) == SUPPORTED) for p, k in zip(probs, kept, strict=True)]
@@ -149,8 +157,8 @@ def parts_alone(path: Path, split: str) -> None:
           "kept: difference found | kept: every detail alike |")
     print("|---|---|---|---|---|---|")
     table: dict[str, list[tuple[bool, float, Comparison]]] = defaultdict(list)
-    for r, (p, k), c in zip(rows, scored, found, strict=True):
-        table[r["phenomenon"]].append((k, p, c))
+    for (case, _, _), (p, k), c in zip(read, scored, found, strict=True):
+        table[phenomena[case.id]].append((k, p, c))
     every = [item for items in table.values() for item in items]
     for phenomenon, items in [*sorted(table.items()), ("all", every)]:
         sup = {side: [p for k, p, _ in items if k == side] for side in (True, False)}
@@ -161,16 +169,13 @@ def parts_alone(path: Path, split: str) -> None:
               f"{share([c.complete for k, _, c in items if k])} |")
 
 
-def _context(corpus: Path, evidence: dict[str, str]) -> tuple[str, date | None, str]:
-    """What the verifier gives the reader beside a window of this evidence: its article's title and text, its day
-    of publication and its outlet, from the topic's store."""
-    from assistant.verify.classifier import published_on
-
-    for line in (corpus / "articles.jsonl").read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        if article["title"] == evidence["title"] and article["outlet"] == evidence["outlet"]:
-            return f"{article['title']}\n{article['text']}", published_on(article.get("published")), article["outlet"]
-    return evidence["title"], None, evidence["outlet"]
+def _kinds(path: Path) -> dict[str, tuple[str, str]]:
+    """Each case's phenomenon and direction, from its row."""
+    kinds = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        row = json.loads(line)
+        kinds[row["id"]] = (row["phenomenon"], row["direction"])
+    return kinds
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from assistant.eval.metrics import (
     reliability_curve,
     roc_auc,
 )
-from assistant.eval.verification import CaseResult, compute, gold_spans, load_cases
+from assistant.eval.verification import CaseResult, compute, gold_spans, kept_and_changed, load_cases
 from tests.conftest import ROOT, run_cli
 
 # These tests drive the LLM judge's path (its endpoint, its recordings); the classifier's path is tested in
@@ -254,3 +254,22 @@ def test_a_case_corpus_is_found_beside_its_file_or_above_it_and_a_missing_one_is
     assert case_root(ROOT / "evals" / "cases" / "verify_saltmere.jsonl", ["evals/corpora/saltmere-fire/"]) == ROOT
     with pytest.raises(UserInputError, match="nowhere/"):
         case_root(nested / "cases.jsonl", ["articles/", "nowhere/"])
+
+
+def test_a_contrast_splits_kept_and_changed_claims_come_with_their_gold_window(tmp_path: Path) -> None:
+    # Fictional claims about an invented town; the unrelated claim has no gold window to read.
+    def row(case_id: str, claim: str, label: str, direction: str, sentences: list[str]) -> str:
+        evidence = [{"outlet": "Harlow Post (fictional)", "title": "t", "sentence": s} for s in sentences]
+        return json.dumps({"id": case_id, "claim": claim, "label": label, "phenomenon": "number",
+                           "direction": direction, "corpus": "c/", "evidence": evidence})
+
+    split = tmp_path / "split.jsonl"
+    split.write_text("\n".join([
+        '{"format": "factdesk-cases", "version": 2, "kind": "verify"}',
+        row("k", "Harlow has 12 ferries.", "supported", "kept", ["Harlow runs a dozen ferries.", "All are new."]),
+        row("c", "Harlow has 14 ferries.", "refuted", "changed", ["Harlow runs a dozen ferries."]),
+        row("u", "Tollbury has a mayor.", "not_enough_evidence", "unrelated", []),
+    ]), encoding="utf-8")
+    read = kept_and_changed(split)
+    assert [(case.id, window, kept) for case, window, kept in read] == [
+        ("k", "Harlow runs a dozen ferries. All are new.", True), ("c", "Harlow runs a dozen ferries.", False)]

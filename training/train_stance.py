@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from stance_data import Pair, build
 
 from assistant.eval.metrics import roc_auc
+from assistant.eval.verification import kept_and_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKENIZER = ROOT / "assistant" / "data" / "minilm-tokenizer.json"
@@ -157,15 +158,10 @@ SUITE_SPLITS = ("validation", "validation-b", "validation-c", "validation-e")
 
 def suite_pairs(suite: Path) -> tuple[list[Pair], list[bool]]:
     """The kept and changed claims of the suite's validation halves with their gold evidence, and which were kept."""
-    pairs, kept = [], []
-    for split in SUITE_SPLITS:
-        for line in (suite / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()[1:]:
-            row = json.loads(line)
-            if row["direction"] in ("kept", "changed"):
-                evidence = " ".join(e["sentence"] for e in row["evidence"])
-                pairs.append(Pair(claim=row["claim"], evidence=evidence, label=0, source="suite", group=row["id"]))
-                kept.append(row["direction"] == "kept")
-    return pairs, kept
+    read = [found for split in SUITE_SPLITS for found in kept_and_changed(suite / f"{split}.jsonl")]
+    pairs = [Pair(claim=case.claim, evidence=window, label=0, source="suite", group=case.id)
+             for case, window, _ in read]
+    return pairs, [kept for _, _, kept in read]
 
 
 def suite_auc(logits: np.ndarray, kept: list[bool]) -> float:

@@ -10,6 +10,7 @@ The case file format is in ``cases``; the metrics' arithmetic in ``metrics``.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from ..llm import LLM
 from ..settings import Settings
 from ..verify.verdict import Label, Verdict
 from ..verify.verifier import verify
-from .cases import CaseCost, ScratchStores, mean_cost, parse_cases
+from .cases import CaseCost, ScratchStores, mean_cost, parse_cases, read_case_file
 from .metrics import (
     ReliabilityBin,
     binary_balanced_accuracy,
@@ -105,6 +106,16 @@ class Metrics(BaseModel):
 def load_cases(path: Path) -> list[Case]:
     """Verification cases from JSONL; a malformed line is a user error naming the line."""
     return parse_cases(path, Case, "verify")
+
+
+def kept_and_changed(path: Path) -> list[tuple[Case, str, bool]]:
+    """The claims of a contrast split whose meaning was kept or changed (its rows' ``direction``), each with its
+    gold evidence sentences joined as one window and whether it was kept: what the classifier and the details
+    reader are read on alone (``bench/contrast.py --parts``, the suite AUC of ``training/train_stance.py``)."""
+    rows = (json.loads(line) for _, line in read_case_file(path)[1])
+    directions = {row.get("id"): row.get("direction") for row in rows}
+    return [(case, " ".join(gold.sentence for gold in case.evidence), directions[case.id] == "kept")
+            for case in load_cases(path) if directions.get(case.id) in ("kept", "changed")]
 
 
 def gold_spans(case: Case, articles: list[Article]) -> list[tuple[str, int, int]]:
