@@ -169,8 +169,14 @@ def test_the_desk_in_a_real_browser(corpus: Settings, tmp_path: Path) -> None:
             # Click through from a claim's card to the source sentence it cites.
             link = browser.find_element("css selector", "#claims .quote-link")
             quote = link.text
+            href = link.get_attribute("href")
             link.click()
-            target = browser.execute_script("return document.querySelector(':target')?.textContent")
+            # The link opens the article's page: wait for that page, not only for the click.
+            deadline = time.monotonic() + 30
+            while (target := browser.execute_script("return document.querySelector(':target')?.textContent")) is None:
+                assert time.monotonic() < deadline, f"{href} was not opened at its sentence"
+                time.sleep(0.2)
+            assert browser.current_url == href
             assert target == quote
 
             # Ask: the answer streams in, then its sources and sentence checks.
