@@ -49,11 +49,11 @@ def main() -> None:
 
     from assistant.eval.cases import case_root
     from assistant.eval.metrics import binary_balanced_accuracy, bootstrap_interval
-    from assistant.eval.verification import compute, load_cases, run_cases
+    from assistant.eval.verification import compute, contrast_kinds, load_cases, run_cases
     from assistant.settings import Settings
 
     path = args.suite / f"{args.split}.jsonl"
-    kinds = _kinds(path)
+    kinds = contrast_kinds(path)
     settings = Settings()
     cases = load_cases(path)
     started = time.perf_counter()
@@ -119,14 +119,14 @@ def parts_alone(path: Path, split: str) -> None:
     from assistant.corpus.loaders import load_file, walk
     from assistant.eval.cases import case_root
     from assistant.eval.metrics import binary_balanced_accuracy, bootstrap_interval, roc_auc
-    from assistant.eval.verification import kept_and_changed
+    from assistant.eval.verification import contrast_kinds, kept_and_changed
     from assistant.verify.classifier import published_on
     from assistant.verify.details import get_reader
     from assistant.verify.discrepancies import Comparison, compare
     from assistant.verify.stance import SUPPORTED, get_stance_model
 
     read = kept_and_changed(path)
-    phenomena = {case_id: phenomenon for case_id, (phenomenon, _) in _kinds(path).items()}
+    phenomena = {case_id: phenomenon for case_id, (phenomenon, _) in contrast_kinds(path).items()}
     root = case_root(path, (case.corpus for case, _, _ in read))
     stores: dict[str, dict[tuple[str, str], Article]] = {}
     for corpus in {case.corpus for case, _, _ in read}:
@@ -167,15 +167,6 @@ def parts_alone(path: Path, split: str) -> None:
               f"{share([bool(c.differences) for k, _, c in items if not k])} | "
               f"{share([bool(c.differences) for k, _, c in items if k])} | "
               f"{share([c.complete for k, _, c in items if k])} |")
-
-
-def _kinds(path: Path) -> dict[str, tuple[str, str]]:
-    """Each case's phenomenon and direction, from its row."""
-    kinds = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        row = json.loads(line)
-        kinds[row["id"]] = (row["phenomenon"], row["direction"])
-    return kinds
 
 
 if __name__ == "__main__":

@@ -37,17 +37,33 @@ NOTICE = """\
 """
 
 
+def synset_records(data_file: Path) -> list[list[str]]:
+    """The fields of each synset line of a data.* file (offset, lexicographer file, type, words, pointers, ...),
+    its licence lines skipped."""
+    return [line.split(" ") for line in data_file.read_text(encoding="latin-1").splitlines()
+            if line and not line.startswith(" ")]
+
+
+def senses(index_file: Path) -> dict[str, list[str]]:
+    """Each lemma of an index.* file with its synsets' offsets, commonest sense first."""
+    found = {}
+    for line in index_file.read_text(encoding="latin-1").splitlines():
+        if not line or line.startswith(" "):
+            continue
+        fields = line.split()
+        found[fields[0]] = fields[4 + int(fields[3]) + 2 :]
+    return found
+
+
 def pairs(data_file: Path) -> set[tuple[str, str]]:
     """(word, antonym) for every antonym pointer of a data.* file; lemmas lowercased, spaces for underscores."""
-    lines = [ln for ln in data_file.read_text(encoding="latin-1").splitlines() if ln and not ln.startswith(" ")]
+    records = synset_records(data_file)
     synsets = {}
-    for line in lines:
-        fields = line.split(" ")
+    for fields in records:
         count = int(fields[3], 16)
         synsets[fields[0]] = [fields[4 + 2 * i].split("(")[0].replace("_", " ").lower() for i in range(count)]
     found = set()
-    for line in lines:
-        fields = line.split(" ")
+    for fields in records:
         words = synsets[fields[0]]
         at = 4 + 2 * int(fields[3], 16)
         for i in range(int(fields[at])):
@@ -62,18 +78,11 @@ def pairs(data_file: Path) -> set[tuple[str, str]]:
 
 def synonyms(index_file: Path) -> set[tuple[str, str]]:
     """(verb, verb) pairs, each way once (a < b), that share a synset among the first ``SENSES`` senses of both."""
-    senses: dict[str, list[str]] = {}
-    for line in index_file.read_text(encoding="latin-1").splitlines():
-        if not line or line.startswith(" "):
-            continue
-        fields = line.split()
-        pointers = int(fields[3])
-        senses[fields[0]] = fields[4 + pointers + 2 :][:SENSES]
     members: dict[str, list[str]] = {}
-    for lemma, offsets in senses.items():
+    for lemma, offsets in senses(index_file).items():
         if lemma.count("_") > 1:
             continue  # a verb and its particle ("turn_down") are kept; longer phrases are not read as one verb
-        for offset in offsets:
+        for offset in offsets[:SENSES]:
             members.setdefault(offset, []).append(lemma.replace("_", " "))
     return {(a, b) for words in members.values() for a in words for b in words if a < b}
 
@@ -85,20 +94,9 @@ PERSON_FILE = 18
 def people(index_file: Path, data_file: Path) -> list[str]:
     """One-word nouns whose commonest sense is a person ("patient", "skier", "resident"), not those that only may
     be ("party" is first a political organisation)."""
-    kinds = {}
-    for line in data_file.read_text(encoding="latin-1").splitlines():
-        if line and not line.startswith(" "):
-            fields = line.split(" ")
-            kinds[fields[0]] = int(fields[1])
-    found = []
-    for line in index_file.read_text(encoding="latin-1").splitlines():
-        if not line or line.startswith(" "):
-            continue
-        fields = line.split()
-        first = fields[4 + int(fields[3]) + 2]
-        if "_" not in fields[0] and "-" not in fields[0] and kinds.get(first) == PERSON_FILE:
-            found.append(fields[0])
-    return sorted(found)
+    kinds = {fields[0]: int(fields[1]) for fields in synset_records(data_file)}
+    return sorted(lemma for lemma, offsets in senses(index_file).items()
+                  if "_" not in lemma and "-" not in lemma and kinds.get(offsets[0]) == PERSON_FILE)
 
 
 def main() -> None:

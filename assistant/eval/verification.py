@@ -108,12 +108,18 @@ def load_cases(path: Path) -> list[Case]:
     return parse_cases(path, Case, "verify")
 
 
+def contrast_kinds(path: Path) -> dict[str, tuple[str, str]]:
+    """Each case of a contrast split with its row's ``phenomenon`` and ``direction`` (kept, changed, unrelated,
+    disputed), which the case format does not carry."""
+    rows = (json.loads(line) for _, line in read_case_file(path)[1])
+    return {row["id"]: (row["phenomenon"], row["direction"]) for row in rows}
+
+
 def kept_and_changed(path: Path) -> list[tuple[Case, str, bool]]:
     """The claims of a contrast split whose meaning was kept or changed (its rows' ``direction``), each with its
     gold evidence sentences joined as one window and whether it was kept: what the classifier and the details
     reader are read on alone (``bench/contrast.py --parts``, the suite AUC of ``training/train_stance.py``)."""
-    rows = (json.loads(line) for _, line in read_case_file(path)[1])
-    directions = {row.get("id"): row.get("direction") for row in rows}
+    directions = {case_id: direction for case_id, (_, direction) in contrast_kinds(path).items()}
     return [(case, " ".join(gold.sentence for gold in case.evidence), directions[case.id] == "kept")
             for case in load_cases(path) if directions.get(case.id) in ("kept", "changed")]
 
